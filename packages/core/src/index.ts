@@ -1,0 +1,23 @@
+export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
+export type {
+  GradientMap,
+  PluginReportView,
+  RecordedValue,
+  SetupContext,
+  StabilityPlugin,
+  StepContext,
+  StepReport,
+} from './plugin.js';
+export { StabilizedOptimizer, stabilize, type StabilizeOptions, type StepOutcome } from './stabilized-optimizer.js';
+export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
+export { StepRecorder } from './step-recorder.js';
+export {
+  invalidOption,
+  rejectUnknownOptions,
+  requireFinite,
+  requireInRange,
+  requireInteger,
+  requireNonNegative,
+  requireOneOf,
+  requirePositive,
+} from './validate.js';

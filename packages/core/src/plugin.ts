@@ -1,0 +1,100 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { ParamInfo } from './param-info.js';
+
+/** Gradients of one step keyed by variable name (entries for unconnected variables are absent). */
+export type GradientMap = Record<string, tf.Tensor>;
+
+/** A value published with `record`, as it reaches the host: a number for a scalar, else a flat array. */
+export type RecordedValue = number | number[];
+
+/** What every hook can see about the run. */
+export interface SetupContext {
+  /** Every trainable parameter, in gradient-list order. */
+  readonly params: readonly ParamInfo[];
+  /** The variables being trained, by name. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** The model, when one was given to `stabilize`/`createTrainer`. */
+  readonly model?: tf.LayersModel;
+}
+
+/** What `transformGradients` and `afterUpdate` see in one step. */
+export interface StepContext extends SetupContext {
+  /** 0-based index of this update. */
+  readonly step: number;
+  /** Whether this step's recorded values will reach `onReport` (see the `every` option). */
+  readonly reporting: boolean;
+  /** The step's loss when the step came through `minimize` (as `fit` does); read it, never dispose it. */
+  readonly loss?: tf.Scalar;
+  /**
+   * Publishes an on-device value for this step's report under `"<plugin name>/<name>"`. Nothing
+   * is read here: every value recorded in a step is packed into one tensor and read back with a
+   * single async `data()` after the update. A no-op when `reporting` is false.
+   */
+  record(name: string, value: tf.Tensor | number): void;
+  /**
+   * Undoes this step's update of every variable when `condition` (a boolean or 0/1 scalar) is
+   * true, decided on the device: the variables are snapshotted before the update and restored with
+   * `where(condition, before, after)`. The wrapped optimizer still runs, so its own state (moments,
+   * iteration count) advances: pass it zeros where the gradients were bad. Only from
+   * `transformGradients`.
+   */
+  skipUpdateIf(condition: tf.Tensor): void;
+}
+
+/** A step's recorded values on the host, handed to every plugin's `onReport`. */
+export interface StepReport {
+  /** 0-based index of the update. */
+  readonly step: number;
+  /** The loss of the step, when it came through `minimize`. */
+  readonly loss?: number;
+  /** Every value recorded in the step, keyed `"<plugin name>/<name>"`. */
+  readonly values: Readonly<Record<string, RecordedValue>>;
+  /** The parameters the step trained, in gradient-list order. */
+  readonly params: readonly ParamInfo[];
+  /**
+   * Asks training to stop: sets `model.stopTraining` when a model is known (so `fit` stops after
+   * this batch) and marks the trainer stopped. The first reason given is kept.
+   */
+  stopTraining(reason: string): void;
+}
+
+/** What a plugin's own `onReport` additionally gets: its values without the name prefix. */
+export interface PluginReportView {
+  /** The name this plugin records under (its `name`, made unique in the list). */
+  readonly key: string;
+  /** The values this plugin recorded, keyed by the names it gave `record`. */
+  readonly own: Readonly<Record<string, RecordedValue>>;
+}
+
+/**
+ * A training-stability plugin: one object with optional hooks, called in this order each step.
+ *
+ * | hook | when |
+ * |---|---|
+ * | `setup(ctx)` | once, before the first step's gradients (params known) |
+ * | `transformGradients(grads, ctx)` | after the gradients, before the update; plugins in list order |
+ * | `afterUpdate(ctx)` | after the wrapped optimizer applied the update |
+ * | `onReport(report, view)` | when the step's recorded values reached the host (async) |
+ * | `dispose()` | when the optimizer or trainer is disposed |
+ *
+ * Rules: no `dataSync`/`arraySync`/`print`/`await` in `setup`, `transformGradients` or
+ * `afterUpdate`; decide on the device; intermediates are tidied by the caller, but tensors a
+ * plugin keeps across steps are its own to dispose.
+ *
+ * @example
+ * const scaleByHalf: StabilityPlugin = {
+ *   name: 'scaleByHalf',
+ *   transformGradients: (grads) =>
+ *     Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(0.5)])),
+ * };
+ */
+export interface StabilityPlugin {
+  /** Short name, used as the prefix of recorded values and in error messages. */
+  readonly name: string;
+  setup?(ctx: SetupContext): void;
+  /** Returns the new gradients (same keys and shapes), or nothing to keep them. */
+  transformGradients?(grads: GradientMap, ctx: StepContext): GradientMap | void;
+  afterUpdate?(ctx: StepContext): void;
+  onReport?(report: StepReport, view: PluginReportView): void | Promise<void>;
+  dispose?(): void;
+}

@@ -1,0 +1,477 @@
+import * as tf from '@tensorflow/tfjs';
+import { describeParams, describeVariables, type ParamInfo } from './param-info.js';
+import type {
+  GradientMap,
+  RecordedValue,
+  SetupContext,
+  StabilityPlugin,
+  StepContext,
+  StepReport,
+} from './plugin.js';
+import { StepRecorder } from './step-recorder.js';
+import { requireInteger } from './validate.js';
+
+/** Options for `stabilize`. */
+export interface StabilizeOptions {
+  /**
+   * The model being trained. Optional; with it, `ParamInfo` carries layer classes and
+   * activations, plugins may re-initialize or probe the model, and `report.stopTraining` sets
+   * `model.stopTraining`.
+   */
+  model?: tf.LayersModel;
+  /** Report (read back recorded values and call `onReport`) every `every`-th step. Default 1. */
+  every?: number;
+}
+
+/** The result of one step run through `runStep`. */
+export interface StepOutcome {
+  /** The step's loss tensor (owned by the caller). */
+  loss: tf.Scalar;
+  /** Resolves after the step's readback and every `onReport` ran; the loss is always included. */
+  report: Promise<StepReport>;
+}
+
+interface PluginSlot {
+  plugin: StabilityPlugin;
+  key: string;
+}
+
+/** One gradient with its variable name, as optimizers receive it. */
+export interface NamedGradient {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+type VariableGradients = tf.NamedTensorMap | NamedGradient[];
+
+const LOSS_KEY = 'loss';
+const STABILIZED = Symbol.for('gradient-stability.StabilizedOptimizer');
+const HOOKS = ['setup', 'transformGradients', 'afterUpdate', 'onReport', 'dispose'] as const;
+
+function validatePlugins(plugins: unknown): PluginSlot[] {
+  if (!Array.isArray(plugins)) {
+    throw new TypeError(`stabilize(optimizer, plugins): plugins must be an array of plugins, got ${typeof plugins}`);
+  }
+  const used = new Map<string, number>();
+  return plugins.map((plugin: unknown, position) => {
+    if (plugin == null || typeof plugin !== 'object') {
+      throw new TypeError(`stabilize: plugins[${position}] must be a plugin object, got ${String(plugin)}`);
+    }
+    const { name } = plugin as Partial<StabilityPlugin>;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(`stabilize: plugins[${position}] has no name (every plugin needs a non-empty string name)`);
+    }
+    for (const hook of HOOKS) {
+      const value = (plugin as Record<string, unknown>)[hook];
+      if (value !== undefined && typeof value !== 'function') {
+        throw new TypeError(`stabilize: plugin '${name}' has a ${hook} that is not a function`);
+      }
+    }
+    const count = (used.get(name) ?? 0) + 1;
+    used.set(name, count);
+    return { plugin: plugin as StabilityPlugin, key: count === 1 ? name : `${name}#${count}` };
+  });
+}
+
+function validateGradientMap(output: unknown, input: GradientMap, key: string): GradientMap {
+  if (output == null || typeof output !== 'object' || Array.isArray(output)) {
+    throw new TypeError(`plugin '${key}': transformGradients must return a gradient map (object keyed by variable name) or nothing`);
+  }
+  const map = output as GradientMap;
+  for (const name of Object.keys(input)) {
+    const gradient = map[name];
+    if (!(gradient instanceof tf.Tensor)) {
+      throw new Error(`plugin '${key}': transformGradients returned a gradient map missing '${name}'`);
+    }
+    if (!tf.util.arraysEqual(gradient.shape, input[name]!.shape)) {
+      throw new Error(
+        `plugin '${key}': transformGradients changed the shape of '${name}' from [${input[name]!.shape}] to [${gradient.shape}]`,
+      );
+    }
+  }
+  for (const name of Object.keys(map)) {
+    if (!(name in input)) throw new Error(`plugin '${key}': transformGradients returned an unknown variable '${name}'`);
+  }
+  return map;
+}
+
+function lookUpVariable(name: string): tf.Variable {
+  const variable = tf.engine().registeredVariables[name];
+  if (!variable) throw new Error(`stabilize: no variable named '${name}' is registered with tfjs`);
+  return variable;
+}
+
+/**
+ * A `tf.Optimizer` that runs training-stability plugins around a wrapped optimizer. Create it with
+ * `stabilize`. It keeps the gradient list's length and order (optimizers such as Adam keep state
+ * by position), tidies its intermediates, and reads recorded values back with one async `data()`
+ * per reported step, never awaited inside the step.
+ */
+export class StabilizedOptimizer extends tf.Optimizer {
+  /** Registered with `tf.serialization` under this name. */
+  static className = 'StabilizedOptimizer';
+
+  /**
+   * `tf.Optimizer` answers `instanceof` by duck typing (any object with `minimize`,
+   * `computeGradients` and `applyGradients`), which every optimizer passes; this class checks its
+   * own brand instead.
+   */
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[STABILIZED] === true;
+  }
+
+  private readonly [STABILIZED] = true;
+
+  /** The wrapped optimizer that applies the updates. */
+  readonly optimizer: tf.Optimizer;
+  /** The model, when known. */
+  readonly model?: tf.LayersModel;
+  /** Report every `every`-th step. */
+  readonly every: number;
+
+  private slots: PluginSlot[];
+  private params?: ParamInfo[];
+  private paramSignature = '';
+  private variables = new Map<string, tf.Variable>();
+  private setUp = false;
+  private stepIndex = 0;
+  private reportChain: Promise<void> = Promise.resolve();
+  private failure?: unknown;
+  private stopReason?: string;
+
+  constructor(optimizer: tf.Optimizer, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
+    super();
+    if (!(optimizer instanceof tf.Optimizer)) {
+      throw new TypeError(
+        `stabilize(optimizer, plugins): optimizer must be a tf.Optimizer such as tf.train.adam(1e-3), got ${
+          optimizer === null ? 'null' : typeof optimizer === 'object' ? (optimizer as object).constructor?.name : typeof optimizer
+        }`,
+      );
+    }
+    if (optimizer instanceof StabilizedOptimizer) {
+      throw new TypeError('stabilize(optimizer, plugins): optimizer is already stabilized; put all plugins in one list');
+    }
+    if (options == null || typeof options !== 'object') {
+      throw new TypeError(`stabilize(optimizer, plugins, options): options must be an object, got ${String(options)}`);
+    }
+    this.optimizer = optimizer;
+    this.slots = validatePlugins(plugins);
+    this.every = requireInteger('stabilize', 'every', options.every ?? 1);
+    if (options.model !== undefined && !(options.model instanceof tf.LayersModel)) {
+      throw new TypeError('stabilize: options.model must be a tf.LayersModel');
+    }
+    this.model = options.model;
+  }
+
+  /** The plugins, in the order their hooks run. */
+  get plugins(): readonly StabilityPlugin[] {
+    return this.slots.map((slot) => slot.plugin);
+  }
+
+  /**
+   * Replaces the plugin list (for an optimizer restored by `tf.loadLayersModel`, whose plugins are
+   * not serialized). Disposes nothing: the old plugins stay the caller's.
+   */
+  setPlugins(plugins: readonly StabilityPlugin[]): void {
+    this.slots = validatePlugins(plugins);
+    this.setUp = false;
+  }
+
+  /** Every trainable parameter seen so far (known after the first step). */
+  get paramInfo(): readonly ParamInfo[] | undefined {
+    return this.params;
+  }
+
+  /** The number of updates applied through this optimizer. */
+  get step(): number {
+    return this.stepIndex;
+  }
+
+  /** The first reason a plugin gave for stopping, if any. */
+  get stopRequested(): string | undefined {
+    return this.stopReason;
+  }
+
+  override get iterations(): number {
+    return this.optimizer.iterations;
+  }
+
+  /** Runs `f`, computes gradients, runs the plugins and the wrapped optimizer (what `fit` calls). */
+  override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    const { loss } = this.runStep(f, varList, false);
+    if (returnCost) return loss;
+    loss.dispose();
+    return null;
+  }
+
+  /**
+   * One training step for custom loops: like `minimize(f, true)` but also returns a promise of the
+   * step's report. With `forceReport`, the loss is read back even on steps that are not reporting
+   * steps (plugins still record only every `every` steps).
+   */
+  runStep(f: () => tf.Scalar, varList?: tf.Variable[], forceReport = true): StepOutcome {
+    this.throwIfFailed();
+    const variables =
+      varList ?? Object.values(tf.engine().registeredVariables).filter((variable) => variable.trainable);
+    this.prepare(variables);
+    const { value, grads } = this.computeGradients(f, varList);
+    let report: Promise<StepReport> | undefined;
+    try {
+      report = this.applyStep(grads, value, forceReport);
+    } catch (error) {
+      value.dispose();
+      throw error;
+    } finally {
+      tf.dispose(grads);
+    }
+    return { loss: value, report: report ?? Promise.resolve(this.emptyReport(this.stepIndex - 1)) };
+  }
+
+  /** Runs the plugins on already computed gradients, then the wrapped optimizer. */
+  override applyGradients(variableGradients: VariableGradients): void {
+    this.throwIfFailed();
+    this.applyStep(variableGradients, undefined, false);
+  }
+
+  /** Resolves when every pending report was delivered; rejects with the first plugin error. */
+  async flush(): Promise<void> {
+    await this.reportChain;
+    this.throwIfFailed();
+  }
+
+  /**
+   * A tfjs callback for `fit`/`fitDataset` that waits for each batch's report before the next
+   * batch, so detector errors and stop requests take effect at the batch that caused them rather
+   * than a few batches later. Optional: without it reports still arrive, asynchronously.
+   */
+  fitCallback(): tf.CustomCallback {
+    return new tf.CustomCallback({
+      onBatchEnd: () => this.flush(),
+      onTrainEnd: () => this.flush(),
+    });
+  }
+
+  override async getWeights(): Promise<NamedGradient[]> {
+    return this.optimizer.getWeights();
+  }
+
+  override async setWeights(weightValues: NamedGradient[]): Promise<void> {
+    await this.optimizer.setWeights(weightValues);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      optimizer: { className: this.optimizer.getClassName(), config: this.optimizer.getConfig() },
+      every: this.every,
+      plugins: this.slots.map((slot) => slot.key),
+    };
+  }
+
+  /**
+   * Restores the wrapped optimizer from `getConfig` output. Plugins are code, not data: the
+   * restored optimizer has none; attach them with `setPlugins`.
+   */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const inner = config['optimizer'] as { className?: string; config?: tf.serialization.ConfigDict } | undefined;
+    const entry = inner?.className ? tf.serialization.SerializationMap.getMap().classNameMap[inner.className] : undefined;
+    if (!inner || !entry) {
+      throw new Error(`StabilizedOptimizer.fromConfig: unknown wrapped optimizer '${inner?.className}'`);
+    }
+    const [innerClass, innerFromConfig] = entry;
+    const optimizer = innerFromConfig(innerClass, inner.config ?? {}) as tf.Optimizer;
+    const every = typeof config['every'] === 'number' ? config['every'] : 1;
+    return new (cls as unknown as typeof StabilizedOptimizer)(optimizer, [], { every }) as unknown as T;
+  }
+
+  /** Disposes the wrapped optimizer and every plugin. */
+  override dispose(): void {
+    for (const { plugin } of this.slots) plugin.dispose?.();
+    this.optimizer.dispose();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Builds the parameter list for these variables (once per distinct list) and runs `setup`. */
+  private prepare(variables: readonly tf.Variable[]): void {
+    const signature = variables.map((variable) => variable.name).join('\n');
+    if (signature !== this.paramSignature) {
+      this.paramSignature = signature;
+      this.variables = new Map(variables.map((variable) => [variable.name, variable]));
+      this.params = this.describe(variables);
+    }
+    if (this.setUp) return;
+    this.setUp = true;
+    const context: SetupContext = { params: this.params!, variables: this.variables, model: this.model };
+    for (const { plugin } of this.slots) plugin.setup?.(context);
+  }
+
+  private describe(variables: readonly tf.Variable[]): ParamInfo[] {
+    const fromNames = describeVariables(variables);
+    if (!this.model) return fromNames;
+    const known = new Map(describeParams(this.model).map((info) => [info.name, info]));
+    return fromNames.map((info, index) => {
+      const modelInfo = known.get(info.name);
+      return modelInfo ? { ...modelInfo, index } : info;
+    });
+  }
+
+  private applyStep(
+    variableGradients: VariableGradients,
+    loss: tf.Scalar | undefined,
+    forceReport: boolean,
+  ): Promise<StepReport> | undefined {
+    const list: NamedGradient[] = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name]! }));
+    this.prepare(list.map((entry) => this.variables.get(entry.name) ?? lookUpVariable(entry.name)));
+
+    const step = this.stepIndex;
+    const reporting = step % this.every === 0;
+    const recorder = new StepRecorder(reporting || forceReport);
+    const skipConditions: tf.Tensor[] = [];
+    let inTransform = false;
+    const contextFor = (key: string): StepContext => ({
+      step,
+      reporting,
+      loss,
+      params: this.params!,
+      variables: this.variables,
+      model: this.model,
+      record: (name, value) => {
+        if (reporting) recorder.record(`${key}/${name}`, value);
+      },
+      skipUpdateIf: (condition) => {
+        if (!inTransform) throw new Error(`plugin '${key}': skipUpdateIf can only be called from transformGradients`);
+        skipConditions.push(condition);
+      },
+    });
+
+    const originals = new Set(list.map((entry) => entry.tensor).filter((tensor) => tensor != null));
+    let transformed: NamedGradient[] = list;
+    let skip: tf.Tensor | undefined;
+    let snapshot: tf.Tensor[] | undefined;
+    try {
+      if (this.slots.some((slot) => slot.plugin.transformGradients)) {
+        inTransform = true;
+        const result = tf.tidy(() => {
+          let grads: GradientMap = {};
+          for (const entry of list) if (entry.tensor != null) grads[entry.name] = entry.tensor;
+          for (const { plugin, key } of this.slots) {
+            if (!plugin.transformGradients) continue;
+            const output = plugin.transformGradients(grads, contextFor(key));
+            if (output !== undefined) grads = validateGradientMap(output, grads, key);
+          }
+          const anySkip = skipConditions.length
+            ? skipConditions
+                .map((condition) => tf.cast(tf.reshape(condition, []), 'bool'))
+                .reduce((a, b) => tf.logicalOr(a, b))
+            : undefined;
+          return {
+            grads: list.map((entry) => ({ name: entry.name, tensor: entry.tensor == null ? entry.tensor : grads[entry.name]! })),
+            anySkip,
+          };
+        });
+        inTransform = false;
+        transformed = result.grads;
+        skip = result.anySkip;
+      }
+
+      const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
+      if (skip) snapshot = updated.map((variable) => tf.clone(variable));
+      this.optimizer.applyGradients(transformed);
+      if (skip && snapshot) {
+        const condition = skip;
+        const before = snapshot;
+        tf.tidy(() => updated.forEach((variable, i) => variable.assign(tf.where(condition, before[i]!, variable))));
+      }
+
+      if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
+        tf.tidy(() => {
+          for (const { plugin, key } of this.slots) plugin.afterUpdate?.(contextFor(key));
+        });
+      }
+      if (loss) recorder.record(LOSS_KEY, loss);
+    } catch (error) {
+      recorder.discard();
+      throw error;
+    } finally {
+      tf.dispose(snapshot ?? []);
+      skip?.dispose();
+      for (const entry of transformed) {
+        if (entry.tensor != null && !originals.has(entry.tensor)) entry.tensor.dispose();
+      }
+    }
+    this.stepIndex = step + 1;
+    return this.scheduleReport(step, reporting, recorder);
+  }
+
+  private emptyReport(step: number, values: Record<string, RecordedValue> = {}): StepReport {
+    const { [LOSS_KEY]: loss, ...rest } = values;
+    return {
+      step,
+      ...(typeof loss === 'number' ? { loss } : {}),
+      values: rest,
+      params: this.params ?? [],
+      stopTraining: (reason: string) => {
+        this.stopReason ??= reason;
+        if (this.model) this.model.stopTraining = true;
+      },
+    };
+  }
+
+  private scheduleReport(step: number, reporting: boolean, recorder: StepRecorder): Promise<StepReport> | undefined {
+    const readBack = recorder.readBack();
+    if (!readBack) return undefined;
+    const delivered = this.reportChain.then(async () => {
+      const report = this.emptyReport(step, await readBack);
+      if (this.failure !== undefined || !reporting) return report;
+      for (const { plugin, key } of this.slots) {
+        if (!plugin.onReport) continue;
+        const prefix = `${key}/`;
+        const own: Record<string, RecordedValue> = {};
+        for (const [name, value] of Object.entries(report.values)) {
+          if (name.startsWith(prefix)) own[name.slice(prefix.length)] = value;
+        }
+        await plugin.onReport(report, { key, own });
+      }
+      return report;
+    });
+    this.reportChain = delivered.then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    );
+    return delivered;
+  }
+}
+
+tf.serialization.registerClass(StabilizedOptimizer);
+
+/**
+ * Wraps an optimizer so that training-stability plugins run in every step. The result is a
+ * `tf.Optimizer`: pass it to `model.compile` and use `fit`, `fitDataset`, `trainOnBatch`, or call
+ * `minimize` in your own loop. With an empty plugin list it applies exactly the updates of the
+ * wrapped optimizer.
+ *
+ * Defaults: `every = 1` (report every step); no model.
+ *
+ * @example
+ * model.compile({
+ *   optimizer: stabilize(tf.train.adam(1e-3), [clipByGlobalNorm(1), monitor()], { model }),
+ *   loss: 'categoricalCrossentropy',
+ * });
+ * await model.fit(xs, ys, { epochs: 5 });
+ */
+export function stabilize(
+  optimizer: tf.Optimizer,
+  plugins: readonly StabilityPlugin[] = [],
+  options: StabilizeOptions = {},
+): StabilizedOptimizer {
+  return new StabilizedOptimizer(optimizer, plugins, options);
+}
