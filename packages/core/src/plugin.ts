@@ -21,7 +21,10 @@ export interface SetupContext {
 export interface StepContext extends SetupContext {
   /** 0-based index of this update. */
   readonly step: number;
-  /** Whether this step's recorded values will reach `onReport` (see the `every` option). */
+  /**
+   * Whether this step's recorded values will reach `onReport`: true every `every`-th step when at
+   * least one plugin has `onReport`. Skip computing values to record when it is false.
+   */
   readonly reporting: boolean;
   /** The step's loss when the step came through `minimize` (as `fit` does); read it, never dispose it. */
   readonly loss?: tf.Scalar;

@@ -331,7 +331,10 @@ export class StabilizedOptimizer extends tf.Optimizer {
     this.prepare(list.map((entry) => this.variables.get(entry.name) ?? lookUpVariable(entry.name)));
 
     const step = this.stepIndex;
-    const reporting = step % this.every === 0;
+    // Nothing is recorded or read back unless someone will look at it: a plugin with onReport,
+    // or a caller (the trainer) that wants the loss.
+    const listening = this.slots.some((slot) => slot.plugin.onReport);
+    const reporting = listening && step % this.every === 0;
     const recorder = new StepRecorder(reporting || forceReport);
     const skipConditions: tf.Tensor[] = [];
     let inTransform = false;

@@ -1,0 +1,3 @@
+// Entry point for benchmark scripts (no vitest import, so it runs under plain Node).
+export { compareStepTimes, printStepTimes, type StepTiming, type StepVariant } from './step-timing.js';
+export { buildMlp, classificationData, regressionData, type MlpOptions } from './fixtures.js';
