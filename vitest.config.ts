@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test` runs every package's and example's tests in one vitest run (each with its own
+// vitest.config.ts), then prints one closing summary line.
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'examples/*'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
+  },
+});
