@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * What a trainable parameter is for, taken from the last part of its weight name
@@ -96,9 +96,8 @@ export function describeParams(model: tf.LayersModel): ParamInfo[] {
   const ownerByVariable = new Map<string, tf.layers.Layer>();
   const layerDepth = new Map<tf.layers.Layer, number>();
   const visit = (layer: tf.layers.Layer): void => {
-    const nested = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
-    if (Array.isArray(nested) && nested.length > 0 && 'collectedTrainableWeights' in layer) {
-      nested.forEach(visit);
+    if (layer instanceof tf.LayersModel) {
+      layer.layers.forEach(visit);
       return;
     }
     const trainable = layer.trainableWeights;
@@ -108,8 +107,12 @@ export function describeParams(model: tf.LayersModel): ParamInfo[] {
   };
   model.layers.forEach(visit);
 
-  const collected = (model as unknown as { collectedTrainableWeights?: tf.LayerVariable[] })
-    .collectedTrainableWeights ?? model.trainableWeights;
+  // fit hands the optimizer `collectedTrainableWeights` (set by compile; a Sequential keeps it on
+  // its inner functional model); before compile, the trainable weights in layer order.
+  type Compiled = { collectedTrainableWeights?: tf.LayerVariable[]; model?: Compiled };
+  const compiled = model as unknown as Compiled;
+  const collected =
+    compiled.collectedTrainableWeights ?? compiled.model?.collectedTrainableWeights ?? model.trainableWeights;
   return collected.map((weight, index) => {
     const layer = ownerByVariable.get(weight.name);
     const activation = layer ? activationOf(layer) : undefined;
