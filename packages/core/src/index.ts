@@ -10,7 +10,6 @@ export type {
 } from './plugin.js';
 export { StabilizedOptimizer, stabilize, type StabilizeOptions, type StepOutcome } from './stabilized-optimizer.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
-export { StepRecorder } from './step-recorder.js';
 export {
   invalidOption,
   rejectUnknownOptions,
