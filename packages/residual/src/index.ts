@@ -1,0 +1,14 @@
+export { deepNorm, type DeepNormConstants, type DeepNormOptions } from './deep-norm.js';
+export { DropPath, dropPath, type DropPathOptions } from './drop-path.js';
+export { fixupInit, type FixupInitOptions, type FixupInitResult } from './fixup-init.js';
+export { type GateOption } from './gate-option.js';
+export { type NormOption } from './norm-option.js';
+export { ReZero, reZero, type ReZeroOptions } from './re-zero.js';
+export { residual, type Branch, type ResidualOptions } from './residual.js';
+export { residualConvNet, type ResidualConvNetOptions } from './residual-conv-net.js';
+export { residualMlp, type ResidualMlpOptions } from './residual-mlp.js';
+export { type ResidualNetworkOptions } from './residual-network.js';
+export { ScalarBias, scalarBias, type ScalarBiasOptions } from './scalar-bias.js';
+export { type ScalarGateConfig } from './scalar-gate.js';
+export { ResidualScale, scale, type ScaleOptions } from './scale.js';
+export { SkipInit, skipInit, type SkipInitOptions } from './skip-init.js';

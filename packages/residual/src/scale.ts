@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { ScalarGate, type ScalarGateConfig } from './scalar-gate.js';
+
+/** Options of `scale`. */
+export interface ScaleOptions {
+  /** Whether the optimizer may change the multiplier. Default false (a fixed scale). */
+  trainable?: boolean;
+  /** Layer name; tfjs picks one when omitted. */
+  name?: string;
+}
+
+/**
+ * A fixed or learnable scalar multiplier for a residual branch, e.g. `1/√depth` so that the sum
+ * of `depth` branches keeps a bounded variance, or Fixup's scalar multiplier (value 1, trainable).
+ *
+ * Formula: `y = s·x`, s₀ = `value`; s is updated by training only when `trainable` is true.
+ *
+ * Sources: branch down-scaling as in Hanin & Rolnick 2018 / Fixup (Zhang et al. 2019, scalar
+ * multiplier); "residual scaling" in Szegedy et al. 2017 (Inception-v4, scaling by 0.1–0.3).
+ *
+ * @example
+ * const y = residual(x, branchLayers, { gate: scale(1 / Math.sqrt(depth)) });
+ */
+export class ResidualScale extends ScalarGate {
+  static className = 'ResidualScale';
+
+  constructor(config: ScalarGateConfig = {}) {
+    super(config, { initialValue: 1, trainable: false });
+  }
+}
+tf.serialization.registerClass(ResidualScale);
+
+/** Creates a scalar multiplier layer with value `value` (fixed unless `trainable`). See {@link ResidualScale}. */
+export function scale(value: number, options: ScaleOptions = {}): ResidualScale {
+  requireFinite('scale', 'value', value);
+  rejectUnknownOptions('scale', options, ['trainable', 'name']);
+  if (options.trainable !== undefined && typeof options.trainable !== 'boolean') {
+    throw new RangeError(`scale: trainable must be a boolean, got ${JSON.stringify(options.trainable)}`);
+  }
+  return new ResidualScale({ initialValue: value, trainable: options.trainable ?? false, name: options.name });
+}
