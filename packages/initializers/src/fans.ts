@@ -1,0 +1,25 @@
+/** Fan-in and fan-out of a weight. */
+export interface Fans {
+  fanIn: number;
+  fanOut: number;
+}
+
+/**
+ * Fan-in and fan-out of a weight of `shape`, for the tfjs (channels-last) layouts: Dense
+ * `[in, out]`, ConvND `[...kernel, in, out]`, so with `receptive = ∏ shape[:-2]`:
+ * `fanIn = shape[-2]·receptive`, `fanOut = shape[-1]·receptive`. A vector `[n]` has
+ * `fanIn = fanOut = n`; a scalar 1. (Keras 3 `compute_fans`; PyTorch's
+ * `_calculate_fan_in_and_fan_out` is the same rule for its `[out, in, ...k]` layout.)
+ *
+ * tfjs differs for rank 1 and rank > 5: it uses `√(∏shape)` for both.
+ *
+ * @example
+ * computeFans([3, 3, 16, 32]); // { fanIn: 144, fanOut: 288 }
+ */
+export function computeFans(shape: readonly number[]): Fans {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  let receptive = 1;
+  for (let i = 0; i < shape.length - 2; i++) receptive *= shape[i]!;
+  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
+}

@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  describeParams,
+  type ParamInfo,
+  rejectUnknownOptions,
+  requireNonNegative,
+  requireOneOf,
+  type StabilityPlugin,
+} from '@gs/core';
+import { calculateGain, gainSquared, type Nonlinearity } from './gain.js';
+import { InitializerBase, type Initializer } from './host-initializer.js';
+import { Orthogonal } from './orthogonal.js';
+import { TruncatedNormal } from './truncated-normal.js';
+import { VarianceScaling } from './variance-scaling.js';
+import { seedOption } from './validate-seed.js';
+
+/** A named re-initialization scheme. */
+export type InitializationSchemeName = 'he' | 'xavier' | 'lecun' | 'orthogonal' | 'normal';
+
+/**
+ * A scheme: a name, or a function choosing an initializer for each weight (called for every
+ * trainable parameter except biases and normalization gamma/beta; return `null`/`undefined` to
+ * leave that weight as it is).
+ */
+export type InitializationScheme =
+  | InitializationSchemeName
+  | ((param: ParamInfo, seed: number | null) => Initializer | null | undefined);
+
+/** Options of `initialize`. */
+export interface InitializeOptions {
+  /** Base seed: parameter `i` (gradient-list order) gets `seed + i`. Default: fresh seeds. */
+  seed?: number | null;
+  /** Standard deviation of the `'normal'` scheme. Default 0.01. */
+  stddev?: number;
+  /** Also reset normalization layers (gamma → 1, beta → 0, moving mean → 0, moving variance → 1). Default false. */
+  normalization?: boolean;
+}
+
+export const SCHEME_NAMES: readonly InitializationSchemeName[] = ['he', 'xavier', 'lecun', 'orthogonal', 'normal'];
+
+const RELU_LIKE = ['relu', 'relu6', 'elu', 'swish', 'mish', 'gelu', 'gelu_new'];
+const KERNEL_ROLES = ['kernel', 'depthwiseKernel', 'pointwiseKernel'];
+
+/**
+ * The `calculateGain` nonlinearity for a tfjs activation name: tanh, selu and sigmoid map to
+ * themselves (`hardSigmoid` to sigmoid); ReLU-like activations (relu, relu6, elu, swish, mish,
+ * gelu) to relu; anything else (linear, softmax, softplus, none) to linear.
+ *
+ * @example
+ * activationNonlinearity('relu6'); // 'relu'
+ */
+export function activationNonlinearity(activation: string | undefined): Nonlinearity {
+  if (activation === undefined) return 'linear';
+  if (RELU_LIKE.includes(activation)) return 'relu';
+  if (activation === 'tanh' || activation === 'selu' || activation === 'sigmoid') return activation;
+  if (activation === 'hardSigmoid') return 'sigmoid';
+  return 'linear';
+}
+
+/**
+ * The initializer a named scheme gives one weight, with the gain `g = calculateGain` of its layer's
+ * activation: `he` → variance `g²/fanIn` (truncated normal), `xavier` → variance
+ * `2g²/(fanIn + fanOut)` (uniform), `lecun` → variance `1/fanIn` (truncated normal, for SELU),
+ * `orthogonal` → `g·Q` (Haar), `normal` → N(0, stddev²). Recurrent kernels get `orthogonal` with gain
+ * 1 under every named scheme (as Keras builds them); embeddings and other weights are left alone.
+ */
+export function schemeInitializer(
+  scheme: InitializationSchemeName,
+  param: ParamInfo,
+  { seed = null, stddev = 0.01 }: { seed?: number | null; stddev?: number } = {},
+): Initializer | undefined {
+  if (param.role === 'recurrentKernel') return new Orthogonal({ gain: 1, seed });
+  if (!KERNEL_ROLES.includes(param.role)) return undefined;
+  const nonlinearity = activationNonlinearity(param.activation);
+  switch (scheme) {
+    case 'he':
+      return new VarianceScaling({ scale: gainSquared(nonlinearity), mode: 'fanIn', distribution: 'truncatedNormal', seed });
+    case 'xavier':
+      return new VarianceScaling({ scale: gainSquared(nonlinearity), mode: 'fanAvg', distribution: 'uniform', seed });
+    case 'lecun':
+      return new VarianceScaling({ scale: 1, mode: 'fanIn', distribution: 'truncatedNormal', seed });
+    case 'orthogonal':
+      return new Orthogonal({ gain: calculateGain(nonlinearity), seed });
+    case 'normal':
+      return new TruncatedNormal({ mean: 0, stddev, a: null, b: null, seed });
+  }
+}
+
+/** What `initialize` did to each weight. */
+export interface InitializeResult {
+  /** Variable name → the initializer's class name, `'zeros'`, `'ones'`, or `'unchanged'`. */
+  readonly weights: Readonly<Record<string, string>>;
+}
+
+/**
+ * Re-initializes a built model in place: every kernel gets the scheme's initializer with the gain
+ * of its own layer's activation (`calculateGain`), every bias becomes 0, normalization layers are
+ * left alone unless `normalization: true`. Values are computed on the host and written with
+ * `LayerVariable.write` (no readback), so it is also safe in a plugin's `setup`.
+ *
+ * Schemes: `'he'` (variance g²/fanIn), `'xavier'` (2g²/(fanIn + fanOut), uniform), `'lecun'`
+ * (1/fanIn), `'orthogonal'` (g·Q), `'normal'` (N(0, 0.01²), the "default normal init" of the seed
+ * note), or a function of `ParamInfo`. Defaults: fresh seeds, stddev 0.01, normalization false.
+ *
+ * @example
+ * const model = buildMyDeepReluMlp();
+ * initialize(model, 'he', { seed: 1 });
+ * initialize(model, (p) => (p.depth === 0 ? orthogonal({ seed: 2 }) : undefined));
+ * Source: He et al. 2015; Glorot & Bengio 2010; Saxe et al. 2014; PyTorch `calculate_gain`.
+ */
+export function initialize(model: tf.LayersModel, scheme: InitializationScheme, options: InitializeOptions = {}): InitializeResult {
+  const where = 'initialize';
+  if (!(model instanceof tf.LayersModel)) {
+    throw new RangeError(`${where}: model must be a built tf.LayersModel, got ${describe(model)}`);
+  }
+  if (typeof scheme !== 'function') requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
+  rejectUnknownOptions(where, options, ['seed', 'stddev', 'normalization']);
+  const baseSeed = seedOption(where, options.seed);
+  const stddev = options.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', options.stddev);
+  const normalization = options.normalization ?? false;
+
+  const variables = new Map(model.weights.map((weight) => [weight.name, weight]));
+  const done: Record<string, string> = {};
+  const write = (name: string, value: tf.Tensor, label: string) => {
+    const variable = variables.get(name);
+    if (!variable) return;
+    try {
+      variable.write(value);
+    } finally {
+      value.dispose();
+    }
+    done[name] = label;
+  };
+
+  for (const param of describeParams(model)) {
+    const seed = baseSeed === null ? null : baseSeed + param.index;
+    const shape = [...param.shape];
+    if (param.role === 'bias') {
+      write(param.name, tf.zeros(shape), 'zeros');
+    } else if (param.role === 'gamma' || param.role === 'beta') {
+      if (normalization) write(param.name, param.role === 'gamma' ? tf.ones(shape) : tf.zeros(shape), param.role === 'gamma' ? 'ones' : 'zeros');
+    } else {
+      const initializer = typeof scheme === 'function' ? scheme(param, seed) : schemeInitializer(scheme, param, { seed, stddev });
+      if (initializer !== null && initializer !== undefined) {
+        if (!(initializer instanceof InitializerBase)) {
+          throw new RangeError(`${where}: the scheme function must return a tfjs initializer or nothing for ${param.name}, got ${describe(initializer)}`);
+        }
+        write(param.name, initializer.apply(shape, 'float32'), initializer.getClassName());
+      }
+    }
+    done[param.name] ??= 'unchanged';
+  }
+  if (normalization) {
+    for (const [name, variable] of variables) {
+      if (/moving_mean(_\d+)?$/.test(name)) write(name, tf.zeros(variable.shape as number[]), 'zeros');
+      if (/moving_variance(_\d+)?$/.test(name)) write(name, tf.ones(variable.shape as number[]), 'ones');
+    }
+  }
+  return { weights: done };
+}
+
+/**
+ * `initialize` as a plugin: re-initializes `ctx.model` in its `setup` hook, i.e. just before the
+ * first training step, with the same arguments. Needs the model: pass `{ model }` to `stabilize` or
+ * `createTrainer`.
+ *
+ * @example
+ * model.compile({ optimizer: stabilize(tf.train.adam(1e-3), [initializePlugin('he', { seed: 1 })], { model }), loss: 'meanSquaredError' });
+ * Source: as `initialize`.
+ */
+export function initializePlugin(scheme: InitializationScheme, options: InitializeOptions = {}): StabilityPlugin {
+  if (typeof scheme !== 'function') requireOneOf('initializePlugin', 'scheme', scheme, SCHEME_NAMES);
+  rejectUnknownOptions('initializePlugin', options, ['seed', 'stddev', 'normalization']);
+  return {
+    name: 'initialize',
+    setup(ctx) {
+      if (!ctx.model) {
+        throw new Error(
+          'initializePlugin: no model to re-initialize: pass it as stabilize(optimizer, plugins, { model }) or createTrainer({ model, ... })',
+        );
+      }
+      initialize(ctx.model, scheme, options);
+    },
+  };
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
