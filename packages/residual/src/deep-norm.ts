@@ -30,7 +30,7 @@ export interface DeepNormOptions {
  * Source: Wang et al. 2022, "DeepNet: Scaling Transformers to 1,000 Layers".
  *
  * @example
- * deepNorm({ encoderLayers: 6 });                    // { alpha: 1.861, beta: 0.4518 }
+ * deepNorm({ encoderLayers: 6 });                    // { alpha: 1.8612, beta: 0.3799 }
  * deepNorm({ encoderLayers: 6, decoderLayers: 6 });  // { encoder: {...}, decoder: {...} }
  */
 export function deepNorm(options: { encoderLayers: number; decoderLayers?: undefined }): DeepNormConstants;

@@ -14,7 +14,7 @@ type Initializer = ReturnType<typeof tf.initializers.zeros>;
 /** Options shared by `residualMlp` and `residualConvNet`. */
 export interface ResidualNetworkOptions {
   /** Shape of one sample, without the batch axis. */
-  inputShape: number[];
+  inputShape: readonly number[];
   /** Number of residual blocks. */
   depth: number;
   /** Units (MLP) or filters (ConvNet) of every layer in the blocks. */
@@ -109,7 +109,7 @@ export function buildResidualNetwork(kind: NetworkKind, options: ResidualNetwork
     return defaultInitializer();
   };
 
-  const input = tf.input({ shape: inputShape });
+  const input = tf.input({ shape: [...inputShape] });
   let x = kind.stem(input, (layerName) =>
     kind.weightLayer({ units: width, name: `${prefix}${layerName}`, kernelInitializer: defaultInitializer(), useBias: true }),
   );
