@@ -1,0 +1,64 @@
+import type { BackendChoice } from '@gs/backends';
+import { type DemoSize, type RunConfiguration, demoConfigurations } from './configuration.js';
+import type { DigitSplit } from './digit-set.js';
+import { type RunResult, type StepRecord, runConfiguration } from './run-configuration.js';
+import { type SigmoidCurve, matrixProductNorms, sigmoidCurve } from './seed-figures.js';
+
+/** Everything one demo run produced (also what `results.json` holds). */
+export interface DemoResult {
+  backend: BackendChoice;
+  size: DemoSize;
+  sigmoid: SigmoidCurve;
+  /** Norm per step of the product of 4×4 matrices, by kind of matrix. */
+  matrixProducts: Record<string, number[]>;
+  runs: RunResult[];
+  seconds: number;
+}
+
+/** Options for `runDemo`. */
+export interface DemoOptions {
+  backend: BackendChoice;
+  size: DemoSize;
+  data: DigitSplit;
+  /** Run only these configurations (ids); default all. */
+  only?: readonly string[];
+  /** Record gradient norms every `every` steps. Default: about 50 records per run. */
+  every?: number;
+  /** Called before each configuration starts. */
+  onRunStart?: (configuration: RunConfiguration, index: number, total: number) => void;
+  /** Called after every training step. */
+  onStep?: (configuration: RunConfiguration, record: StepRecord) => void;
+  /** Called when a configuration finished. */
+  onRunEnd?: (result: RunResult) => void;
+}
+
+/** Runs the seed figures and every configuration; the backend must already be set up. */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = performance.now();
+  const { size, data } = options;
+  const sigmoid = await sigmoidCurve();
+  const matrixProducts = {
+    'N(0, 1) entries': await matrixProductNorms({ kind: 'normal' }),
+    'orthogonal': await matrixProductNorms({ kind: 'orthogonal' }),
+    'N(0, 1/4) entries (variance-scaled)': await matrixProductNorms({ kind: 'varianceScaled' }),
+  };
+  const configurations = demoConfigurations(size).filter(
+    (configuration) => !options.only || options.only.includes(configuration.id),
+  );
+  const every = options.every ?? Math.max(1, Math.round(size.steps / 50));
+  const runs: RunResult[] = [];
+  for (const [index, configuration] of configurations.entries()) {
+    options.onRunStart?.(configuration, index, configurations.length);
+    const result = await runConfiguration(configuration, {
+      steps: size.steps,
+      batchSize: size.batchSize,
+      every,
+      train: data.train,
+      test: data.test,
+      onStep: (record) => options.onStep?.(configuration, record),
+    });
+    runs.push(result);
+    options.onRunEnd?.(result);
+  }
+  return { backend: options.backend, size, sigmoid, matrixProducts, runs, seconds: (performance.now() - started) / 1000 };
+}

