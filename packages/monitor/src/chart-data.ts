@@ -1,0 +1,48 @@
+import type { MonitorHistory } from './monitor-history.js';
+import type { LayerStats, LossPoint, MonitorRecord } from './monitor-record.js';
+
+/** What chart builders accept: a monitor's history, or records (and loss points) directly. */
+export type ChartSource = MonitorHistory | { records: readonly MonitorRecord[]; losses?: readonly LossPoint[] };
+
+/** A per-layer number charts can plot. */
+export type LayerMetric = 'gradientNorm' | 'weightNorm' | 'updateRatio';
+
+/** The per-layer metrics charts accept. */
+export const LAYER_METRICS: readonly LayerMetric[] = ['gradientNorm', 'weightNorm', 'updateRatio'];
+
+/** One heat-map cell / bar: a layer at a step. `log10` is null when the value is 0, negative or not finite. */
+export interface LayerPoint {
+  step: number;
+  depth: number;
+  layer: string;
+  value: number | null;
+  log10: number | null;
+}
+
+/** log10 of a positive finite number, else null (charts leave such cells out). */
+export function log10OrNull(value: number): number | null {
+  return Number.isFinite(value) && value > 0 ? Math.log10(value) : null;
+}
+
+/** Flattens records into one point per layer per step, for heat-maps and bars. */
+export function layerPoints(records: readonly MonitorRecord[], metric: LayerMetric): LayerPoint[] {
+  return records.flatMap((record) =>
+    record.layers.map((layer: LayerStats, position) => {
+      const value = layer[metric];
+      return {
+        step: record.step,
+        depth: layer.depth >= 0 ? layer.depth : position,
+        layer: layer.name,
+        value: Number.isFinite(value) ? value : null,
+        log10: log10OrNull(value),
+      };
+    }),
+  );
+}
+
+/** The loss points of a source: its `losses`, or the records' losses when it has none. */
+export function lossPoints(source: ChartSource): LossPoint[] {
+  const losses = source.losses ?? [];
+  const points = losses.length > 0 ? losses : source.records.flatMap((record) => (record.loss === undefined ? [] : [{ step: record.step, loss: record.loss }]));
+  return points.filter((point) => Number.isFinite(point.loss));
+}

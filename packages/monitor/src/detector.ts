@@ -1,0 +1,101 @@
+import { requireOneOf } from '@gs/core';
+import type { MonitorRecord } from './monitor-record.js';
+
+/** What the monitor does when a detector fires: log, stop training (`model.stopTraining`), or throw. */
+export type DetectorAction = 'warn' | 'stop' | 'throw';
+
+/** The actions a detector accepts. */
+export const DETECTOR_ACTIONS: readonly DetectorAction[] = ['warn', 'stop', 'throw'];
+
+/** A diagnosis produced by a detector: what happened, where, when, and what to try. */
+export interface DetectorEvent {
+  /** The detector's name, e.g. `vanishingGradients`. */
+  readonly detector: string;
+  /** The step at which the detector fired. */
+  readonly step: number;
+  /** The layer the event is about (the worst or first affected). */
+  readonly layer?: string;
+  /** That layer's depth. */
+  readonly depth?: number;
+  /** Every layer affected, input first. */
+  readonly layers: readonly string[];
+  /** The number that triggered the event (a norm, ratio or fraction). */
+  readonly value: number;
+  /** A one-paragraph human explanation naming the layer and step. */
+  readonly message: string;
+  /** What to try, most effective first. */
+  readonly remedies: readonly string[];
+  /** What the monitor does about it. */
+  readonly action: DetectorAction;
+}
+
+/** What a detector sees besides the newest record. */
+export interface DetectorContext {
+  /** Every record kept so far, oldest first (including the newest). */
+  readonly history: readonly MonitorRecord[];
+}
+
+/**
+ * Turns the monitor's host-side records into events. Detectors are pure host code, called from
+ * the monitor's `onReport` once per reported step; they never touch tensors.
+ */
+export interface Detector {
+  /** Short name used in events, e.g. `vanishingGradients`. */
+  readonly name: string;
+  /** What the monitor does when this detector fires. */
+  readonly action: DetectorAction;
+  /** Inspects the newest record; returns the events it raises (usually none). */
+  check(record: MonitorRecord, context: DetectorContext): readonly DetectorEvent[];
+  /** Forgets any state (consecutive counters). */
+  reset?(): void;
+}
+
+/** The error thrown (from `onReport`, surfacing at the next step or `flush()`) by a detector with `action: 'throw'`. */
+export class GradientAlarmError extends Error {
+  /** The event that raised the error. */
+  readonly event: DetectorEvent;
+  constructor(event: DetectorEvent) {
+    super(event.message);
+    this.name = 'GradientAlarmError';
+    this.event = event;
+  }
+}
+
+/** Validates an `action` option (default 'warn'). */
+export function actionOption(where: string, value: unknown): DetectorAction {
+  return value === undefined ? 'warn' : requireOneOf(where, 'action', value, DETECTOR_ACTIONS);
+}
+
+/**
+ * Counts how many reports in a row a condition held, per key, and says when it reaches `patience`
+ * for the first time (fires once per episode; re-arms after the condition clears).
+ */
+export class PatienceCounter {
+  private readonly streaks = new Map<string, number>();
+  constructor(private readonly patience: number) {}
+
+  /** Updates the streak of `key`; true exactly when the streak reaches `patience`. */
+  update(key: string, condition: boolean): boolean {
+    const streak = condition ? (this.streaks.get(key) ?? 0) + 1 : 0;
+    this.streaks.set(key, streak);
+    return streak === this.patience;
+  }
+
+  reset(): void {
+    this.streaks.clear();
+  }
+}
+
+/** Formats a number for messages: 3 significant digits, exponent form when tiny or huge. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude < 1e-3 || magnitude >= 1e4 ? value.toExponential(2) : Number(value.toPrecision(3)).toString();
+}
+
+/** Shortens a list of layer names for a message: `a, b, c … y, z (26 layers)`. */
+export function formatLayerList(names: readonly string[], keep = 3): string {
+  if (names.length <= keep * 2) return names.join(', ');
+  return `${names.slice(0, keep).join(', ')} … ${names.slice(-keep).join(', ')} (${names.length} layers)`;
+}

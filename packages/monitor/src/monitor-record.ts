@@ -1,0 +1,58 @@
+import type { RecordedValue } from '@gs/core';
+
+/** Activation statistics of one layer's output on the probe batch. */
+export interface ActivationStats {
+  /** Mean of the layer's output over the probe batch. */
+  readonly mean: number;
+  /** Standard deviation (population, divide by n) of the layer's output. */
+  readonly std: number;
+  /**
+   * Fraction of outputs in the flat part of a sigmoid/tanh: local derivative below
+   * `saturationLevel` × its maximum (sigmoid: y(1−y)/0.25, tanh: 1−y²). Only for sigmoid/tanh layers.
+   */
+  readonly saturatedFraction?: number;
+  /** Fraction of units (last axis) that output 0 for every probe example. Only for relu/relu6 layers. */
+  readonly deadFraction?: number;
+}
+
+/** One layer's numbers at one reported step. */
+export interface LayerStats {
+  /** The layer's name. */
+  readonly name: string;
+  /** Depth index, 0 nearest the input. */
+  readonly depth: number;
+  /** The layer's class, when known. */
+  readonly layerClass?: string;
+  /** The layer's activation, when known. */
+  readonly activation?: string;
+  /** L2 norm of all of the layer's gradients together: sqrt(Σ_params Σ g²). */
+  readonly gradientNorm: number;
+  /** L2 norm of all of the layer's weights after the update. */
+  readonly weightNorm: number;
+  /** ‖W_after − W_before‖ / ‖W_before‖ over the layer's weights (≈1e-3 is the usual healthy size). */
+  readonly updateRatio: number;
+  /** Gradient norm of each parameter, by variable name (with `perParameter: true`). */
+  readonly parameterGradientNorms?: Readonly<Record<string, number>>;
+  /** Statistics of the layer's output on the probe batch (probe steps only). */
+  readonly activations?: ActivationStats;
+}
+
+/** Everything the monitor read back at one reported step. */
+export interface MonitorRecord {
+  /** 0-based step index. */
+  readonly step: number;
+  /** The step's loss, when known. */
+  readonly loss?: number;
+  /** Global L2 gradient norm over every parameter. */
+  readonly gradientNorm: number;
+  /** One entry per layer with trainable parameters, input first. */
+  readonly layers: readonly LayerStats[];
+  /** Values other plugins recorded in the same step, keyed `"<plugin>/<name>"` (e.g. `clipByGlobalNorm/norm`). */
+  readonly extras: Readonly<Record<string, RecordedValue>>;
+}
+
+/** The loss at one step (every step core reports, also between the monitor's own steps). */
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+}

@@ -1,0 +1,51 @@
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { CHART_DATASET } from './chart-specs.js';
+
+/**
+ * Renders a Vega-Lite spec (e.g. `gradientHeatmapSpec(history)`) to an SVG string, headless: in
+ * Node no canvas or DOM is needed (`renderer: 'none'`, then Vega's `View#toSVG`).
+ *
+ * @example
+ * await fs.writeFile('heatmap.svg', await renderSvg(gradientHeatmapSpec(watcher.history)));
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A chart live in the page; `update` swaps in new data (same chart kind) without rebuilding it. */
+export interface LiveChart {
+  /** The Vega view (for its API: `toSVG`, `toImageURL`, signals, …). */
+  readonly view: View;
+  /** Replaces the chart's data with the data of `spec` (a spec from the same builder). */
+  update(spec: TopLevelSpec): Promise<void>;
+  /** Removes listeners and timers. */
+  finalize(): void;
+}
+
+/**
+ * Renders a Vega-Lite spec into a DOM element in the browser, as SVG, and returns a handle whose
+ * `update(spec)` refreshes the data in place (call it from a sink's `write` for live charts).
+ *
+ * @example
+ * const chart = await renderChart(gradientHeatmapSpec(watcher.history), document.querySelector('#heatmap')!);
+ * const live = { name: 'live', write: () => chart.update(gradientHeatmapSpec(watcher.history)) };
+ */
+export async function renderChart(spec: TopLevelSpec, element: Element | string): Promise<LiveChart> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'svg', container: element, hover: true });
+  await view.runAsync();
+  return {
+    view,
+    async update(next: TopLevelSpec) {
+      const values = (next as { datasets?: Record<string, unknown[]> }).datasets?.[CHART_DATASET] ?? [];
+      view.data(CHART_DATASET, values);
+      await view.runAsync();
+    },
+    finalize: () => view.finalize(),
+  };
+}
