@@ -83,3 +83,7 @@ show('y', spectral()); show('dk', grad(spectral, k, r5))
 def standardized(x=x4, v=v, bias=bias, eps=1e-5):
     return x @ ((v - v.mean(0)) / np.sqrt(v.var(0) + eps)) + bias
 print('# standardization'); show('y', standardized()); show('dv', grad(standardized, v, r4))
+
+# Singular vectors of the spectral-norm kernel: our v (fan-in side) = U[:, 0], our u (units side) = Vt[0].
+U, S, Vt = np.linalg.svd(k)
+print('# spectral vectors'); show('singular_values', S); show('v_left', U[:, 0]); show('u_right', Vt[0])

@@ -21,7 +21,7 @@ const WHERE = 'batchNormalization';
 
 /**
  * Batch normalization that trains with any combination of `center` and `scale` (tfjs's
- * `tf.layers.batchNormalization` fails to train with `center: false` or `scale: false`, tfjs#2868).
+ * `tf.layers.batchNormalization` throws in `fit` with `center: false` or `scale: false`, tfjs#2868).
  *
  * Training (`fit`, or `apply(x, {training: true})`): `y = γ · (x − μ_B) / √(σ²_B + ε) + β` with the
  * batch mean μ_B and biased batch variance σ²_B over every axis but `axis`, and the moving

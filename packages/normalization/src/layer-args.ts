@@ -13,6 +13,8 @@ export const BASE_LAYER_ARG_NAMES = [
   'trainable',
   'weights',
   'inputDType',
+  // Added by tfjs when it re-creates a layer from a saved config (tf.loadLayersModel).
+  'customObjects',
 ] as const;
 
 /** The tfjs call-time keyword arguments (`{training: true}` during `fit`). */

@@ -19,7 +19,8 @@ const WHERE = 'layerNormalization';
 
 /**
  * Layer normalization that trains with any combination of `center` and `scale`, including both
- * off (unlike tfjs's `tf.layers.layerNormalization`, which builds on the fused batch-norm op).
+ * off (tfjs 4.22's `tf.layers.layerNormalization` throws "Cannot read properties of undefined" in
+ * `fit` when either is off).
  *
  * `y = γ · (x − μ) / √(σ² + ε) + β`, with μ and the biased variance σ² taken per sample over
  * `axis`. Same defaults as tfjs/Keras (axis -1, epsilon 1e-3); PyTorch `nn.LayerNorm` uses eps 1e-5

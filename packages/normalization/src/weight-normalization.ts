@@ -50,13 +50,17 @@ export class WeightNormalization extends KernelWrapper {
     const axis = resolveAxis(WHERE, 'axis', this.axis, kernelShape.length, true);
     this.g = this.addWeight('g', [kernelShape[axis]!], 'float32', tf.initializers.ones());
     tf.tidy(() => {
-      this.g.write(tf.norm(this.kernel.read(), 'euclidean', this.reductionAxes(kernelShape.length)).reshape([-1]));
+      this.g.write(this.norm(this.kernel.read()).reshape([-1]));
     });
   }
 
+  /** ‖v‖ over every axis but `axis`, kept as size-1 axes for broadcasting. */
+  private norm(v: tf.Tensor): tf.Tensor {
+    return tf.sqrt(tf.sum(tf.square(v), this.reductionAxes(v.rank), true));
+  }
+
   protected effectiveKernel(v: tf.Tensor): tf.Tensor {
-    const axes = this.reductionAxes(v.rank);
-    const norm = tf.norm(v, 'euclidean', axes, true);
+    const norm = this.norm(v);
     const g = this.g.read().reshape(norm.shape);
     return tf.mul(v, tf.div(g, norm));
   }
