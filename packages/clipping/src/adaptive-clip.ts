@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  rejectUnknownOptions,
+  requirePositive,
+  requireNonNegative,
+  type GradientMap,
+  type ParamInfo,
+  type StabilityPlugin,
+} from '@gs/core';
+import { ratioOrOne } from './gradient-map.js';
+
+/**
+ * Which parameters `adaptiveClip` leaves alone: names (matched against the variable name and the
+ * owning layer's name) or a predicate over `ParamInfo` (it also gets every parameter).
+ */
+export type ParamSelector = readonly string[] | ((param: ParamInfo, params: readonly ParamInfo[]) => boolean);
+
+/** Options for `adaptiveClip`. */
+export interface AdaptiveClipOptions {
+  /** The largest allowed ratio ‖G‖/‖W‖ per unit. Default 0.01. */
+  clipping?: number;
+  /** Floor of the weight norm, so zero-initialized weights (biases) can still move. Default 1e-3. */
+  eps?: number;
+  /** Parameters not clipped (NFNets exclude the final classifier: pass `excludeOutputLayer`). Default none. */
+  exclude?: ParamSelector;
+}
+
+/** Guard of the division by the gradient norm; never engaged in practice (Optax `unitwise_clip`). */
+const DIVISION_GUARD = 1e-6;
+
+/**
+ * A predicate for `adaptiveClip({ exclude })` that selects the parameters of the deepest layer
+ * (the output layer / final classifier), which NFNets leave unclipped.
+ *
+ * @example
+ * adaptiveClip({ clipping: 0.01, exclude: excludeOutputLayer });
+ */
+export function excludeOutputLayer(param: ParamInfo, params: readonly ParamInfo[]): boolean {
+  const deepest = Math.max(...params.map((p) => p.depth));
+  return param.depth === deepest;
+}
+
+/**
+ * The L2 norm of each unit, broadcastable to `x`: a whole-tensor norm for scalars and vectors,
+ * otherwise the norm over every axis but the last (tfjs kernels are `[...kernel, in, out]`, so a
+ * unit is one output unit / filter).
+ */
+export function unitwiseNorm(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    if (x.rank <= 1) return tf.sqrt(tf.sum(tf.square(x)));
+    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+    return tf.sqrt(tf.sum(tf.square(x), axes, true));
+  });
+}
+
+function selectorFor(exclude: ParamSelector | undefined): (param: ParamInfo, params: readonly ParamInfo[]) => boolean {
+  if (exclude === undefined) return () => false;
+  if (typeof exclude === 'function') return exclude;
+  if (Array.isArray(exclude) && exclude.every((entry) => typeof entry === 'string')) {
+    const names = new Set(exclude);
+    return (param) => names.has(param.name) || names.has(param.layerName);
+  }
+  throw new RangeError(
+    `adaptiveClip: exclude must be an array of parameter or layer names or a predicate (param, params) => boolean, got ${JSON.stringify(exclude)}`,
+  );
+}
+
+/**
+ * Adaptive gradient clipping (AGC): clips each unit's gradient relative to the norm of the weights
+ * of that unit, so the update never changes a unit by more than a fraction `clipping` of its size.
+ *
+ * Formula, per unit u (an output unit of a kernel, or a whole bias/vector):
+ * `max_u = clipping · max(‖W_u‖, eps)`; `G_u ← G_u · max_u / max(‖G_u‖, 1e-6)` where
+ * `‖G_u‖ > max_u`, else unchanged (implemented as a multiply by a per-unit factor that is 1 when
+ * not clipped). Norms are L2 over all axes but the last (tfjs layout `[...k, in, out]`), matching
+ * Optax for dense `[in, out]` and conv `[h, w, in, out]` kernels.
+ * Defaults: `clipping = 0.01`, `eps = 1e-3`, no exclusions.
+ *
+ * Records (when reporting), one entry per gradient: `norm` (‖G‖₂ before), `scale` (‖G‖ after /
+ * before), `clipped` (fraction of the tensor's units that were clipped).
+ *
+ * Source: Brock, De, Smith, Simonyan 2021, "High-Performance Large-Scale Image Recognition Without
+ * Normalization" (NFNets), §4.1; Optax `adaptive_grad_clip`.
+ *
+ * @example
+ * const optimizer = stabilize(tf.train.sgd(0.1), [adaptiveClip({ clipping: 0.01, exclude: excludeOutputLayer })], { model });
+ */
+export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin {
+  const where = 'adaptiveClip';
+  if (options == null || typeof options !== 'object') {
+    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
+  }
+  rejectUnknownOptions(where, options, ['clipping', 'eps', 'exclude']);
+  const clipping = requirePositive(where, 'clipping', options.clipping ?? 0.01);
+  const eps = requireNonNegative(where, 'eps', options.eps ?? 1e-3);
+  const isExcluded = selectorFor(options.exclude);
+  let excluded = new Set<string>();
+  let excludedFor: readonly ParamInfo[] | undefined;
+
+  return {
+    name: 'adaptiveClip',
+    transformGradients(grads, ctx) {
+      if (excludedFor !== ctx.params) {
+        excludedFor = ctx.params;
+        excluded = new Set(ctx.params.filter((param) => isExcluded(param, ctx.params)).map((param) => param.name));
+      }
+      const result: GradientMap = {};
+      const norms: tf.Tensor[] = [];
+      const scales: tf.Tensor[] = [];
+      const clippedFractions: tf.Tensor[] = [];
+      for (const [name, g] of Object.entries(grads)) {
+        const weights = ctx.variables.get(name);
+        if (excluded.has(name) || !weights) {
+          result[name] = g;
+          if (ctx.reporting) {
+            norms.push(tf.norm(g));
+            scales.push(tf.scalar(1));
+            clippedFractions.push(tf.scalar(0));
+          }
+          continue;
+        }
+        const maxNorm = tf.mul(tf.maximum(unitwiseNorm(weights), eps), clipping);
+        const gradNorm = unitwiseNorm(g);
+        const unitClipped = tf.greater(gradNorm, maxNorm);
+        const factor = tf.where(unitClipped, tf.div(maxNorm, tf.maximum(gradNorm, DIVISION_GUARD)), tf.onesLike(gradNorm));
+        const clipped = tf.mul(g, factor);
+        result[name] = clipped;
+        if (ctx.reporting) {
+          const before = tf.norm(g);
+          const after = tf.norm(clipped);
+          norms.push(before);
+          scales.push(ratioOrOne(after, before));
+          clippedFractions.push(tf.mean(tf.cast(unitClipped, 'float32')));
+        }
+      }
+      if (ctx.reporting && norms.length > 0) {
+        ctx.record('norm', tf.stack(norms));
+        ctx.record('scale', tf.stack(scales));
+        ctx.record('clipped', tf.stack(clippedFractions));
+      }
+      return result;
+    },
+  };
+}

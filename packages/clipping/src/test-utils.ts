@@ -1,0 +1,54 @@
+// Test helpers for the clipping package (could move to @gs/testing: running one plugin's
+// transformGradients outside an optimizer with a minimal step context).
+import * as tf from '@tensorflow/tfjs';
+import type { GradientMap, ParamInfo, RecordedValue, StabilityPlugin, StepContext } from '@gs/core';
+
+/** Parameters described from gradient shapes: layer = name prefix, depth = position. */
+export function paramsFor(grads: GradientMap): ParamInfo[] {
+  return Object.entries(grads).map(([name, g], index) => ({
+    name,
+    layerName: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : name,
+    role: name.endsWith('bias') ? 'bias' : 'kernel',
+    shape: g.shape,
+    depth: index,
+    index,
+  }));
+}
+
+/**
+ * Runs `plugin.transformGradients` on `grads` as step `step`, with `weights` as the variables (for
+ * AGC), and returns the output gradients as arrays plus the recorded values read back.
+ */
+export async function transformOnce(
+  plugin: StabilityPlugin,
+  grads: Record<string, tf.Tensor>,
+  { weights = {}, step = 0, params }: { weights?: Record<string, tf.Tensor>; step?: number; params?: ParamInfo[] } = {},
+): Promise<{ grads: Record<string, number[]>; values: Record<string, RecordedValue>; skip: boolean }> {
+  const variables = new Map<string, tf.Variable>();
+  for (const [name, value] of Object.entries(weights)) variables.set(name, tf.variable(value, false));
+  const described = params ?? paramsFor(grads);
+  if (step === 0) plugin.setup?.({ params: described, variables });
+  const recorded: Array<[string, tf.Tensor]> = [];
+  const skips: tf.Tensor[] = [];
+  const ctx: StepContext = {
+    step,
+    reporting: true,
+    params: described,
+    variables,
+    record: (name, value) => void recorded.push([name, tf.keep(typeof value === 'number' ? tf.scalar(value) : tf.clone(value))]),
+    skipUpdateIf: (condition) => void skips.push(tf.keep(tf.clone(condition))),
+  };
+  const output = tf.tidy(() => plugin.transformGradients?.(grads, ctx) ?? grads);
+  const result: Record<string, number[]> = {};
+  for (const [name, g] of Object.entries(output)) result[name] = Array.from(await g.data());
+  const values: Record<string, RecordedValue> = {};
+  for (const [name, tensor] of recorded) {
+    const data = Array.from(await tensor.data());
+    values[name] = tensor.rank === 0 ? data[0]! : data;
+  }
+  let skip = false;
+  for (const condition of skips) skip ||= (await condition.data())[0] !== 0;
+  tf.dispose([...Object.values(output).filter((g) => !Object.values(grads).includes(g)), ...recorded.map(([, t]) => t), ...skips]);
+  tf.dispose([...variables.values()]);
+  return { grads: result, values, skip };
+}
