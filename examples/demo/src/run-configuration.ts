@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createTrainer, type StabilityPlugin } from '@gs/core';
+import { monitor } from '@gs/monitor';
 import type { RunConfiguration } from './configuration.js';
 import { type DigitSet, digitBatch } from './digit-set.js';
 import { GRADIENT_NORMS_RECORDER, gradientNormsRecorder, kernelParams } from './gradient-norms-recorder.js';
@@ -16,9 +17,10 @@ export interface StepRecord {
   globalGradientNorm?: number;
 }
 
-/** A detector event, as the monitor reported it. */
+/** A detector event, as `@gs/monitor` reported it. */
 export interface DetectorEvent {
   step: number;
+  /** The detector's name, e.g. `vanishingGradients`. */
   kind: string;
   layer?: string;
   message: string;
@@ -53,6 +55,8 @@ export interface RunOptions {
   test: DigitSet;
   /** Record gradient norms every `every`-th step (the loss is read every step). Default 1. */
   every?: number;
+  /** Called with every detector event as it happens. */
+  onEvent?: (event: DetectorEvent) => void;
   /** Called after every step. */
   onStep?: (record: StepRecord) => void;
 }
@@ -88,8 +92,18 @@ export async function runConfiguration(configuration: RunConfiguration, options:
   const started = performance.now();
   const model = buildModel(configuration);
   const events: DetectorEvent[] = [];
-  const plugins: StabilityPlugin[] = [gradientNormsRecorder(), ...remedyPlugins(configuration)];
   const every = options.every ?? 1;
+  // The monitor runs its default detectors (vanishing, exploding, non-finite) on the raw gradients.
+  const watcher = monitor({
+    every,
+    updateRatios: false,
+    onEvent: (event) => {
+      const detected: DetectorEvent = { step: event.step, kind: event.detector, layer: event.layer, message: event.message };
+      events.push(detected);
+      options.onEvent?.(detected);
+    },
+  });
+  const plugins: StabilityPlugin[] = [gradientNormsRecorder(), watcher, ...remedyPlugins(configuration)];
   const trainer = createTrainer({ optimizer: createOptimizer(configuration), plugins, model, every });
   const history: StepRecord[] = [];
   try {

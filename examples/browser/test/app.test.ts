@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Drives the built app (run `vite build` first; the package's `test` script does) in Debian's
+// Chromium. Headless Chromium gets a WebGPU adapter from SwiftShader with
+// --enable-unsafe-webgpu (no GPU needed). Under CI=true the test fails when the page does not run
+// on WebGPU; elsewhere it accepts the wasm fallback and says so.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '..');
+const SCREENSHOTS = join(ROOT, 'screenshots');
+
+let server: PreviewServer;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  server = await preview({ root: ROOT, preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'warn' });
+  url = server.resolvedUrls!.local[0]!;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-gpu-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+describe('browser app', () => {
+  it('trains a deep sigmoid net on WebGPU, draws the charts and reports the vanishing-gradient event', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${url}?depth=12&activation=sigmoid&initializer=default&steps=16&autostart=1`);
+    await page.waitForFunction(() => document.body.dataset.backend !== undefined, undefined, { timeout: 120_000 });
+    const backend = await page.textContent('#backend');
+    const reason = await page.textContent('#backend-reason');
+    console.log(`browser backend: ${backend} ${reason}`);
+    if (process.env.CI === 'true') expect(backend, `no WebGPU adapter in Chromium ${reason}`).toBe('webgpu');
+    await page.waitForSelector('#status[data-state]', { timeout: 240_000 });
+    expect(await page.getAttribute('#status', 'data-state'), await page.textContent('#status') ?? '').toBe('done');
+    for (const chart of ['#loss-chart', '#heatmap-chart', '#layer-chart']) {
+      expect(await page.locator(`${chart} svg`).count(), chart).toBe(1);
+    }
+    // The heat-map has one rect per layer and recorded step (13 kernels × 8 steps here).
+    expect(await page.locator('#heatmap-chart svg path[aria-roledescription="rect mark"], #heatmap-chart svg .mark-rect path').count()).toBeGreaterThan(0);
+    const events = await page.locator('#events li').allTextContents();
+    expect(events.some((text) => text.includes('vanishingGradients'))).toBe(true);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'app.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
