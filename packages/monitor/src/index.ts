@@ -32,3 +32,19 @@ export {
   type LossCurveOptions,
 } from './chart-specs.js';
 export { renderChart, renderSvg, type LiveChart } from './render-chart.js';
+export {
+  CSV_COLUMNS,
+  csvHeader,
+  csvRows,
+  fromJsonLine,
+  scalarExtraNames,
+  toCsv,
+  toJsonLine,
+  type JsonLinesEntry,
+} from './record-format.js';
+export {
+  signalPropagation,
+  type LayerSignal,
+  type SignalPropagation,
+  type SignalPropagationOptions,
+} from './signal-propagation.js';

@@ -1,0 +1,6 @@
+// Node-only entry ('@gs/monitor/node'): sinks that write files or draw on the terminal.
+// Everything else (monitor, detectors, chart specs, renderSvg) is in '@gs/monitor'.
+export { consoleSink, formatRecordTable, type ConsoleSinkOptions } from './node/console-sink.js';
+export { csvSink } from './node/csv-sink.js';
+export { jsonLinesSink, type JsonLinesSinkOptions } from './node/json-lines-sink.js';
+export { svgChartSink, writeCharts, type ChartFiles } from './node/write-charts.js';

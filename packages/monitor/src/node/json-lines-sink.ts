@@ -1,0 +1,40 @@
+import type { DetectorEvent } from '../detector.js';
+import type { LossPoint, MonitorRecord } from '../monitor-record.js';
+import { toJsonLine } from '../record-format.js';
+import type { MonitorSink } from '../sink.js';
+import { LineWriter } from './file-writer.js';
+
+/** Options for `jsonLinesSink`. */
+export interface JsonLinesSinkOptions {
+  /** Append to an existing file instead of replacing it. Default false. */
+  append?: boolean;
+  /** Also write a `{"type":"loss"}` line for every reported loss. Default true. */
+  losses?: boolean;
+}
+
+/**
+ * Writes every record, loss point and event to a JSON Lines file (one JSON object per line,
+ * tagged `"type": "record" | "loss" | "event"`; NaN/Infinity as strings — read back with
+ * `fromJsonLine`). Node only. Call `monitor.close()` at the end to flush the file.
+ *
+ * Defaults: replace the file, include losses.
+ *
+ * @example
+ * const watcher = monitor({ sinks: [jsonLinesSink('runs/deep-sigmoid.jsonl')] });
+ */
+export function jsonLinesSink(path: string, options: JsonLinesSinkOptions = {}): MonitorSink {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new TypeError(`jsonLinesSink: path must be a non-empty file path, got ${JSON.stringify(path)}`);
+  }
+  const writer = new LineWriter(path, options.append ?? false);
+  const losses = options.losses ?? true;
+  return {
+    name: 'jsonLines',
+    write: (record: MonitorRecord) => writer.write(toJsonLine({ type: 'record', ...record })),
+    writeLoss: (point: LossPoint) => {
+      if (losses) writer.write(toJsonLine({ type: 'loss', ...point }));
+    },
+    writeEvent: (event: DetectorEvent) => writer.write(toJsonLine({ type: 'event', ...event })),
+    close: () => writer.close(),
+  };
+}
