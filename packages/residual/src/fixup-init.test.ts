@@ -60,10 +60,10 @@ describeBackends('fixupInit', backends, () => {
     await expectClose(model.predict(x) as tf.Tensor, new Array(4).fill(0), { rtol: 0, atol: 0 }); // zero classifier
     model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
     const y = tf.sum(x, 1, true);
-    const history = await model.fit(x, y, { epochs: 20, batchSize: 4, verbose: 0 });
+    const history = await model.fit(x, y, { epochs: 10, batchSize: 4, verbose: 0 });
     const losses = history.history['loss'] as number[];
     expect(losses[losses.length - 1]!).toBeLessThan(0.5 * losses[0]!);
-    await expectNoLeak(() => model.trainOnBatch(x, y), { steps: 20 });
+    await expectNoLeak(() => model.trainOnBatch(x, y), { steps: 10 });
     tf.dispose([x, y]);
     model.dispose();
   });

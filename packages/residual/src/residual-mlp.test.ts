@@ -77,10 +77,10 @@ describeBackends('residualMlp training', backends, () => {
     for (const variant of [{ gate: 'reZero' }, { gate: 'skipInit' }, { gate: 0.5, norm: 'layerNormalization' }, { deepNorm: true }] as const) {
       const model = residualMlp({ inputShape: [6], depth: 3, width: 8, activation: 'tanh', seed: 5, ...variant });
       model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
-      const history = await model.fit(xs, ys, { epochs: 15, batchSize: 16, verbose: 0 });
+      const history = await model.fit(xs, ys, { epochs: 6, batchSize: 16, verbose: 0 });
       const losses = history.history['loss'] as number[];
       expect(losses[losses.length - 1]!, JSON.stringify(variant)).toBeLessThan(losses[0]!);
-      await expectNoLeak(() => model.trainOnBatch(xs, ys), { warmup: 2, steps: 10 });
+      await expectNoLeak(() => model.trainOnBatch(xs, ys), { warmup: 2, steps: 5 });
       model.dispose();
     }
     tf.dispose([xs, ys]);

@@ -101,10 +101,10 @@ describeBackends('residual', backends, () => {
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
     const xs = tf.randomNormal([16, 6], 0, 1, 'float32', 5);
     const ys = tf.mul(xs, 2);
-    const history = await model.fit(xs, ys, { epochs: 15, batchSize: 16, verbose: 0 });
+    const history = await model.fit(xs, ys, { epochs: 8, batchSize: 16, verbose: 0 });
     const losses = history.history['loss'] as number[];
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
-    await expectNoLeak(() => model.trainOnBatch(xs, ys), { steps: 30 });
+    await expectNoLeak(() => model.trainOnBatch(xs, ys), { steps: 15 });
     tf.dispose([xs, ys]);
     model.dispose();
   });
