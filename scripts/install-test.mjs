@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { notBuiltReason, packPackage, publishablePackages, readJson, repoRoot, selectPackages } from './lib/workspace.mjs';
+import { notBuiltReason, publishablePackages, readJson, repoRoot, selectPackages } from './lib/workspace.mjs';
 import { bundleCheck } from './lib/bundle-check.mjs';
 
 const started = Date.now();
@@ -40,12 +40,16 @@ function report(name, ok, detail = '') {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''} (${seconds}s)`);
 }
 
-/** Runs a command; resolves `{ code, output }` (stdout+stderr), never rejects. Kills it after `timeoutSeconds`. */
+/** Runs a command; resolves `{ code, output, stdout }` (output = stdout+stderr), never rejects. Kills it after `timeoutSeconds`. */
 function run(command, args, { cwd, timeoutSeconds = 180 } = {}) {
   return new Promise((resolveRun) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      stdout += chunk;
+    });
     child.stderr.on('data', (chunk) => (output += chunk));
     const timer = setTimeout(() => {
       output += `\n(killed after ${timeoutSeconds}s)`;
@@ -53,7 +57,7 @@ function run(command, args, { cwd, timeoutSeconds = 180 } = {}) {
     }, timeoutSeconds * 1000);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolveRun({ code: code ?? 1, output });
+      resolveRun({ code: code ?? 1, output, stdout });
     });
   });
 }
@@ -132,18 +136,25 @@ try {
   const tarballDir = join(scratch, 'tarballs');
   mkdirSync(tarballDir);
   const tarballs = new Map();
-  for (const pkg of new Set([core, ...selected])) {
-    if (!notBuiltReason(pkg)) tarballs.set(pkg.name, packPackage(pkg, tarballDir).tarball);
-  }
+  await Promise.all(
+    [...new Set([core, ...selected])].filter((pkg) => !notBuiltReason(pkg)).map(async (pkg) => {
+      const { code, output, stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballDir], { cwd: pkg.dir });
+      if (code !== 0) throw new Error(`npm pack ${pkg.name} failed:\n${output}`);
+      tarballs.set(pkg.name, join(tarballDir, JSON.parse(stdout)[0].filename));
+    }),
+  );
   if (!tarballs.has(core.name)) throw new Error(`@gs/core is not built: ${notBuiltReason(core)}`);
 
-  await inParallel(selected.map((pkg) => () => testPackage(pkg, tarballs)), 2);
-
-  // Browser bundle: every selected package that packed, installed together in one project.
+  // Browser bundle: every selected package that packed, installed together in one project
+  // (installed first, so the install overlaps the fit runs; built after them).
   const bundled = selected.filter((pkg) => tarballs.has(pkg.name));
   const bundleDir = join(scratch, 'bundle');
-  const problem = await createProject(bundleDir, [...new Set([tarballs.get(core.name), ...bundled.map((p) => tarballs.get(p.name))])]);
-  if (problem) report('browser bundle (install)', false, problem);
+  let bundleProblem;
+  const installBundle = async () => {
+    bundleProblem = await createProject(bundleDir, [...new Set([tarballs.get(core.name), ...bundled.map((p) => tarballs.get(p.name))])]);
+  };
+  await inParallel([installBundle, ...selected.map((pkg) => () => testPackage(pkg, tarballs))], 2);
+  if (bundleProblem) report('browser bundle (install)', false, bundleProblem);
   else for (const { name, ok, detail } of await bundleCheck(bundleDir, bundled)) report(name, ok, detail);
 } catch (error) {
   report('install test', false, String(error?.stack ?? error));

@@ -206,8 +206,8 @@ function checkSideEffects(pkg, files) {
   for (const { entry, matches } of matchers) {
     const matched = files.filter(matches);
     if (matched.length === 0) problems.push({ level: 'error', text: `sideEffects: "${entry}" matches no published file` });
-    else if (!matched.some((f) => registering.includes(f))) {
-      problems.push({ level: 'warning', text: `sideEffects: "${entry}" matches ${matched.join(', ')}, which registers nothing` });
+    else if (!matched.some((f) => [...reachableFiles(pkg.dir, f)].some((g) => registering.includes(g)))) {
+      problems.push({ level: 'warning', text: `sideEffects: "${entry}" matches ${matched.join(', ')}, which neither registers nor imports a registering file` });
     }
   }
   const entry = pkg.manifest.exports?.['.']?.import ?? pkg.manifest.exports?.['.']?.default;
@@ -219,18 +219,18 @@ function checkSideEffects(pkg, files) {
     // together with everything it imports: a registering file survives only if every file on
     // the import chain from the entry is listed too. (The install test's bundle check shows it.)
     const keptFromEntry = listed(entryFile) ? reachableFiles(pkg.dir, entryFile, listed) : new Set();
-    for (const file of registering) {
-      if (!reachable.has(file)) {
-        problems.push({
-          level: 'error',
-          text: `sideEffects: ${file} registers classes but is not imported from ${entry}, so importing the package does not register them`,
-        });
-      } else if (!keptFromEntry.has(file)) {
-        problems.push({
-          level: 'error',
-          text: `sideEffects: ${file} is listed, but ${entryFile}${listed(entryFile) ? ' (or a file between)' : ''} is not, so Vite/rollup drop the registration when a user imports only other exports (list "./${entryFile}" too)`,
-        });
-      }
+    for (const file of registering.filter((f) => !reachable.has(f))) {
+      problems.push({
+        level: 'error',
+        text: `sideEffects: ${file} registers classes but is not imported from ${entry}, so importing the package does not register them`,
+      });
+    }
+    const dropped = registering.filter((f) => reachable.has(f) && listed(f) && !keptFromEntry.has(f));
+    if (dropped.length > 0) {
+      problems.push({
+        level: 'error',
+        text: `sideEffects: ${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} listed, but ${entryFile}${listed(entryFile) ? ' (or a file between)' : ''} is not, so Vite/rollup drop the registration when a user imports only other exports (list "./${entryFile}" too)`,
+      });
     }
   }
   return problems;
