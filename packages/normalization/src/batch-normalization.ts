@@ -42,11 +42,17 @@ const WHERE = 'batchNormalization';
  * model.add(tf.layers.activation({activation: 'relu'}));
  */
 export class BatchNormalization extends tf.layers.Layer {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsBatchNormalization';
+  /** The feature axis as given (may be negative). */
   readonly axis: number;
+  /** Keras-convention momentum of the moving averages. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether an offset β is learned. */
   readonly center: boolean;
+  /** Whether a scale γ is learned. */
   readonly scale: boolean;
   private gamma: tf.LayerVariable | null = null;
   private beta: tf.LayerVariable | null = null;

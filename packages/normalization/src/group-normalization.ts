@@ -39,11 +39,17 @@ const WHERE = 'groupNormalization';
  * model.add(groupNormalization({groups: 8}));
  */
 export class GroupNormalization extends tf.layers.Layer {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsGroupNormalization';
+  /** Number of channel groups (-1: one per channel). */
   readonly groups: number;
+  /** The channel axis as given (may be negative). */
   readonly axis: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether an offset β is learned. */
   readonly center: boolean;
+  /** Whether a scale γ is learned. */
   readonly scale: boolean;
   private gamma: tf.LayerVariable | null = null;
   private beta: tf.LayerVariable | null = null;

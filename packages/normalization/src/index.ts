@@ -6,6 +6,7 @@ export {
   type InsertedNormalizationKind,
 } from './insert-normalization.js';
 export { KernelWrapper, WRAPPABLE_LAYER_CLASSES, type KernelWrapperArgs } from './kernel-wrapper.js';
+export type { BaseLayerArgs, CallKwargs } from './layer-args.js';
 export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 export { RmsNormalization, rmsNormalization, type RmsNormalizationArgs } from './rms-normalization.js';
 export {

@@ -39,6 +39,7 @@ export abstract class KernelWrapper extends tf.layers.Layer {
   private readonly layerClass: (typeof WRAPPABLE_LAYER_CLASSES)[number];
   private readonly convolution: { strides: number[]; dilation: number[]; padding: 'valid' | 'same' };
   private copiedWeights: tf.Tensor[] | null = null;
+  /** The wrapped layer's kernel variable (set by `build`). */
   protected kernel!: tf.LayerVariable;
   private bias: tf.LayerVariable | null = null;
 

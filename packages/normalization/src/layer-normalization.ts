@@ -33,10 +33,15 @@ const WHERE = 'layerNormalization';
  * model.add(layerNormalization({center: false, scale: false}));
  */
 export class LayerNormalization extends tf.layers.Layer {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsLayerNormalization';
+  /** The normalized axis or axes as given. */
   readonly axis: number | number[];
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether an offset β is learned. */
   readonly center: boolean;
+  /** Whether a scale γ is learned. */
   readonly scale: boolean;
   private gamma: tf.LayerVariable | null = null;
   private beta: tf.LayerVariable | null = null;

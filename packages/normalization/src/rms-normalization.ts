@@ -32,9 +32,13 @@ const WHERE = 'rmsNormalization';
  * const y = rmsNormalization().apply(tf.randomNormal([8, 64])) as tf.Tensor;
  */
 export class RmsNormalization extends tf.layers.Layer {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsRMSNormalization';
+  /** The normalized axis or axes as given. */
   readonly axis: number | number[];
+  /** Added to the mean square before the square root. */
   readonly epsilon: number;
+  /** Whether a scale γ is learned. */
   readonly scale: boolean;
   private gamma: tf.LayerVariable | null = null;
 

@@ -39,9 +39,13 @@ const INITIAL_POWER_ITERATIONS = 15;
  * model.add(spectralNormalization(tf.layers.dense({units: 128, activation: 'relu'})));
  */
 export class SpectralNormalization extends KernelWrapper {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsSpectralNormalization';
+  /** Power-iteration steps per training call. */
   readonly powerIterations: number;
+  /** Floor of the norms when normalizing u and v. */
   readonly eps: number;
+  /** Seed of the random start vectors, if any. */
   readonly seed: number | undefined;
   private u!: tf.LayerVariable;
   private v!: tf.LayerVariable;

@@ -31,7 +31,9 @@ const WHERE = 'weightNormalization';
  * model.add(weightNormalization(tf.layers.dense({units: 64, activation: 'relu'})));
  */
 export class WeightNormalization extends KernelWrapper {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsWeightNormalization';
+  /** The kernel axis that keeps one g per index (the output units by default). */
   readonly axis: number;
   private g!: tf.LayerVariable;
 

@@ -30,7 +30,9 @@ const WHERE = 'weightStandardization';
  * model.add(groupNormalization({groups: 8}));
  */
 export class WeightStandardization extends KernelWrapper {
+  /** Name under which the class is registered for serialization. */
   static className = 'GsWeightStandardization';
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
 
   constructor(args: KernelWrapperArgs & WeightStandardizationOptions) {
