@@ -25,7 +25,8 @@ const code = await new Promise((resolveExit) => child.on('close', (exitCode) => 
 
 // "[warning] Foo.bar (CallSignature), defined in @gs/core/src/plugin.ts, does not have any documentation"
 const byPackage = new Map(packages.map((p) => [p.name, []]));
-for (const line of output.split('\n')) {
+const ansiColor = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+for (const line of output.replace(ansiColor, '').split('\n')) {
   const match = /\[warning\]\s+(.+?), defined in (@gs\/[^/]+)\/(\S+?), (does not have any documentation|is referenced by .*)$/.exec(line);
   if (!match) continue;
   const [, symbol, pkg, file, what] = match;

@@ -1,7 +1,7 @@
 // The checks behind `npm run check:packages`, one function per concern, each returning
 // `{ level: 'error' | 'warning', text }` problems. See scripts/check-packages.mjs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { publint } from 'publint';
@@ -251,6 +251,19 @@ function checkReadme(pkg) {
   return problems;
 }
 
+/** A package is release-ready when a pending changeset names it or it already has a CHANGELOG. */
+function checkChangeset(pkg) {
+  if (existsSync(join(pkg.dir, 'CHANGELOG.md'))) return [];
+  const changesetDir = join(repoRoot, '.changeset');
+  const named = readdirSync(changesetDir)
+    .filter((file) => file.endsWith('.md') && file !== 'README.md')
+    .some((file) => {
+      const frontMatter = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(changesetDir, file), 'utf8'))?.[1] ?? '';
+      return frontMatter.split('\n').some((line) => line.replace(/['"]/g, '').trim().startsWith(`${pkg.name}:`));
+    });
+  return named ? [] : [{ level: 'error', text: `no changeset names ${pkg.name} and it has no CHANGELOG.md (add .changeset/${pkg.folder}-initial.md)` }];
+}
+
 /** Every check on one package; `all` is the list of publishable packages, `scratch` a temp folder for the tarball. */
 export async function checkPackage(pkg, all, scratch) {
   const notBuilt = notBuiltReason(pkg);
@@ -263,6 +276,7 @@ export async function checkPackage(pkg, all, scratch) {
     ...checkFiles(files),
     ...checkSideEffects(pkg, files),
     ...checkReadme(pkg),
+    ...checkChangeset(pkg),
   ];
 }
 
