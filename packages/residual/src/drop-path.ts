@@ -61,6 +61,9 @@ tf.serialization.registerClass(DropPath);
 /**
  * Creates a stochastic-depth layer dropping a branch with probability `rate` (0 ≤ rate < 1) per
  * sample in training. See {@link DropPath}.
+ *
+ * @example
+ * const gate = dropPath(0.1);
  */
 export function dropPath(rate: number, options: DropPathOptions = {}): DropPath {
   rejectUnknownOptions('dropPath', options, ['name']);

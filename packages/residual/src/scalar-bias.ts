@@ -44,7 +44,12 @@ export class ScalarBias extends tf.layers.Layer {
 }
 tf.serialization.registerClass(ScalarBias);
 
-/** Creates a Fixup scalar bias layer (b₀ = 0, trainable). See {@link ScalarBias}. */
+/**
+ * Creates a Fixup scalar bias layer (b₀ = 0, trainable). See {@link ScalarBias}.
+ *
+ * @example
+ * const shifted = scalarBias().apply(x) as tf.SymbolicTensor;
+ */
 export function scalarBias(options: ScalarBiasOptions = {}): ScalarBias {
   rejectUnknownOptions('scalarBias', options, ['name']);
   return new ScalarBias({ ...options });

@@ -31,7 +31,13 @@ export class ResidualScale extends ScalarGate {
 }
 tf.serialization.registerClass(ResidualScale);
 
-/** Creates a scalar multiplier layer with value `value` (fixed unless `trainable`). See {@link ResidualScale}. */
+/**
+ * Creates a scalar multiplier layer with value `value` (fixed unless `trainable`). See {@link ResidualScale}.
+ *
+ * @example
+ * const fixed = scale(0.1);
+ * const fixupMultiplier = scale(1, { trainable: true });
+ */
 export function scale(value: number, options: ScaleOptions = {}): ResidualScale {
   requireFinite('scale', 'value', value);
   rejectUnknownOptions('scale', options, ['trainable', 'name']);

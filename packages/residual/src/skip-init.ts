@@ -34,7 +34,12 @@ export class SkipInit extends ScalarGate {
 }
 tf.serialization.registerClass(SkipInit);
 
-/** Creates a SkipInit gate (scalar α, default α₀ = 0, trainable). See {@link SkipInit}. */
+/**
+ * Creates a SkipInit gate (scalar α, default α₀ = 0, trainable). See {@link SkipInit}.
+ *
+ * @example
+ * const gate = skipInit(); // or skipInit({ initialValue: 0.1 })
+ */
 export function skipInit(options: SkipInitOptions = {}): SkipInit {
   rejectUnknownOptions('skipInit', options, ['initialValue', 'name']);
   if (options.initialValue !== undefined) requireFinite('skipInit', 'initialValue', options.initialValue);
