@@ -98,7 +98,7 @@ const RELU_NORMAL_BASELINE: Remedy = {
   clipping: [],
 };
 
-const HIGH_LEARNING_RATE = 2;
+const HIGH_LEARNING_RATE = 0.5;
 
 const EXPLODING: Remedy[] = [
   RELU_NORMAL_BASELINE,

@@ -15,6 +15,7 @@ const CONFIGURATIONS = [
   'sigmoid-rezero',
   'relu-normal-baseline',
   'relu-he-init',
+  'relu-high-lr',
   'relu-high-lr-clip',
 ];
 const CHANCE = 0.1;
@@ -33,8 +34,11 @@ beforeAll(async () => {
 
 describe('demo: the seed figures', () => {
   it('sigmoid gradient from tf.grad peaks at 0.25 at x = 0 and is below 4e-4 at x = -8', () => {
-    const zero = demo.sigmoid.x.findIndex((x) => Math.abs(x) < 1e-6);
+    // tf.range accumulates float32 rounding: the grid point nearest 0 is off by about 1e-6.
+    const distances = demo.sigmoid.x.map((x) => Math.abs(x));
+    const zero = distances.indexOf(Math.min(...distances));
     expect(demo.sigmoid.x).toHaveLength(160);
+    expect(demo.sigmoid.x[zero]).toBeCloseTo(0, 4);
     expect(demo.sigmoid.gradient[zero]).toBeCloseTo(0.25, 5);
     // σ'(−8) = e^−8 / (1 + e^−8)² ≈ 3.35e−4
     expect(demo.sigmoid.gradient[0]).toBeCloseTo(Math.exp(-8) / (1 + Math.exp(-8)) ** 2, 6);
@@ -71,11 +75,17 @@ describe('demo: exploding gradients', () => {
     expect(!Number.isFinite(norm) || norm > 1e10).toBe(true);
   });
 
-  it.each(['relu-he-init', 'relu-high-lr-clip'])('%s stays finite and learns', (id) => {
-    const remedy = run(id);
+  it('He re-initialization stays finite and learns', () => {
+    const remedy = run('relu-he-init');
     expect(remedy.nonFinite).toBe(false);
-    expect(Number.isFinite(remedy.finalLoss)).toBe(true);
     expect(remedy.finalLoss).toBeLessThan(remedy.history[0]!.loss);
     expect(remedy.testAccuracy).toBeGreaterThan(CHANCE + 0.15);
+  });
+
+  it('at a high learning rate, clipByGlobalNorm stays finite and learns where plain SGD stalls', () => {
+    const clipped = run('relu-high-lr-clip');
+    expect(clipped.nonFinite).toBe(false);
+    expect(clipped.finalLoss).toBeLessThan(clipped.history[0]!.loss - 0.2);
+    expect(clipped.testAccuracy).toBeGreaterThan(run('relu-high-lr').testAccuracy + 0.1);
   });
 });
