@@ -49,7 +49,7 @@ export function matrixProductChart(series: Record<string, number[]>): TopLevelSp
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'matrices multiplied' },
       y: { field: 'norm', type: 'quantitative', scale: { type: 'log' }, title: 'RMS singular value (log)', axis: { format: '.0e' } },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 300 } },
     },
   };
 }
