@@ -101,12 +101,12 @@ describeBackends('insertNormalization on the vanishing-gradient case', backends,
   it('a 10-layer sigmoid MLP trains measurably faster with batch norm inserted', async () => {
     // 10 sigmoid layers with glorotNormal init: the gradient reaching the first layers is tiny
     // (sigmoid' ≤ 1/4 per layer), so plain SGD barely moves the loss in 40 steps.
-    const { xs, ys } = classificationData(256, 8, 4);
-    const plain = buildMlp({ inputSize: 8, depth: 10, width: 32, activation: 'sigmoid', outputUnits: 4, outputActivation: 'softmax', seed: 3 });
+    const { xs, ys } = classificationData(128, 8, 4);
+    const plain = buildMlp({ inputSize: 8, depth: 10, width: 16, activation: 'sigmoid', outputUnits: 4, outputActivation: 'softmax', seed: 3 });
     const normalized = insertNormalization(plain, { kind: 'batch' });
     const lossAfterTraining = async (model: tf.LayersModel) => {
       model.compile({ optimizer: tf.train.sgd(0.2), loss: 'categoricalCrossentropy' });
-      const history = await model.fit(xs, ys, { epochs: 10, batchSize: 64, shuffle: false, verbose: 0 });
+      const history = await model.fit(xs, ys, { epochs: 10, batchSize: 32, shuffle: false, verbose: 0 });
       return history.history['loss'] as number[];
     };
     const plainLosses = await lossAfterTraining(plain);
