@@ -43,7 +43,10 @@ export function excludeOutputLayer(param: ParamInfo, params: readonly ParamInfo[
 /**
  * The L2 norm of each unit, broadcastable to `x`: a whole-tensor norm for scalars and vectors,
  * otherwise the norm over every axis but the last (tfjs kernels are `[...kernel, in, out]`, so a
- * unit is one output unit / filter).
+ * unit is one output unit / filter). Source: NFNets (Brock et al. 2021) `unitwise_norm`.
+ *
+ * @example
+ * unitwiseNorm(kernel); // [in, out] kernel → [1, out] column norms
  */
 export function unitwiseNorm(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {

@@ -17,6 +17,12 @@ const EPS = 1e-6;
 /**
  * The `percentile`-th percentile (numpy's default linear interpolation) of the first `count`
  * entries of `ascending`, on the device. `count` is a 0-d tensor; with no entries it is +Infinity.
+ *
+ * Formula: `pos = (count − 1)·percentile/100`, `lo = ⌊pos⌋`, `hi = min(lo + 1, count − 1)`,
+ * `value = a[lo] + (a[hi] − a[lo])·(pos − lo)` (`numpy.percentile`, method 'linear').
+ *
+ * @example
+ * percentileOfSorted(tf.tensor1d([1, 2, 3, Infinity]), tf.scalar(3), 50); // 2
  */
 export function percentileOfSorted(ascending: tf.Tensor1D, count: tf.Scalar, percentile: number): tf.Scalar {
   return tf.tidy(() => {

@@ -25,7 +25,7 @@ export function clipByValue(max: number): StabilityPlugin {
       if (ctx.reporting) {
         const before = Object.values(grads);
         const after = Object.values(clipped);
-        const sumOfSquares = (list: tf.Tensor[]) => (list.length ? tf.addN(list.map((g) => tf.sum(tf.square(g)))) : tf.scalar(0));
+        const sumOfSquares = (list: tf.Tensor[]) => (list.length ? tf.sum(tf.stack(list.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0)); // not addN: see globalNorm
         const normBefore = tf.sqrt(sumOfSquares(before));
         const largest = before.length ? tf.max(tf.stack(before.map((g) => tf.max(tf.abs(g))))) : tf.scalar(0);
         ctx.record('norm', normBefore);

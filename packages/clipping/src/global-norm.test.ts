@@ -3,6 +3,7 @@ import { describeBackends, expectClose, testBackends } from '@gs/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
+import { clipByValue } from './clip-by-value.js';
 import { clipGradsByGlobalNorm, globalNorm } from './global-norm.js';
 import { transformOnce } from './test-utils.js';
 
@@ -61,6 +62,17 @@ describeBackends('global-norm clipping golden values (PyTorch clip_grad_norm_)',
       tf.dispose([norm, clipped.norm, clipped.scale, ...Object.values(clipped.grads), ...Object.values(grads)]);
     });
   }
+
+  it('handles many gradients (40: more than the 8 storage buffers a WebGPU kernel may bind)', async () => {
+    // Gradient i is [i, i+1]: sum of squares over i = 0..39 is Σ i² + Σ (i+1)² = 20540 + 22140 = 42680;
+    // L1 = Σ (2i + 1) = 1600; max = 40.
+    const grads = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`layer${i}/kernel`, tf.tensor1d([i, i + 1])]));
+    const norms = [globalNorm(grads, 2), globalNorm(grads, 1), globalNorm(grads, Infinity)];
+    await expectClose(tf.stack(norms), [Math.sqrt(42680), 1600, 40], { rtol: 1e-6 });
+    const { values } = await transformOnce(clipByValue(1), grads);
+    await expectClose([values['norm'] as number], [Math.sqrt(42680)], { rtol: 1e-6 });
+    tf.dispose([...norms, ...Object.values(grads)]);
+  });
 
   it('leaves gradients under the limit untouched and records scale 1, clipped 0', async () => {
     const grads = { a: tf.tensor1d([0.3, -0.4]) };

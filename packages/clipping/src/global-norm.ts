@@ -65,13 +65,19 @@ export function globalNorm(grads: GradientMap, normType: NormType = 2): tf.Scala
   return tf.tidy(() => {
     if (tensors.length === 0) return tf.scalar(0);
     if (normType === Infinity) return tf.max(tf.stack(tensors.map((g) => tf.max(tf.abs(g))))) as tf.Scalar;
-    if (normType === 1) return tf.addN(tensors.map((g) => tf.sum(tf.abs(g)))) as tf.Scalar;
-    return tf.sqrt(tf.addN(tensors.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    // tf.sum(tf.stack(…)) rather than tf.addN: the WebGPU AddN kernel binds every input at once and
+    // fails beyond 7 inputs (8 storage buffers per stage), while concat/stack is chunked.
+    if (normType === 1) return tf.sum(tf.stack(tensors.map((g) => tf.sum(tf.abs(g))))) as tf.Scalar;
+    return tf.sqrt(tf.sum(tf.stack(tensors.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
   });
 }
 
 /**
- * The global-norm clipping coefficient of PyTorch `clip_grad_norm_`: `min(1, max / (norm + eps))`.
+ * The global-norm clipping coefficient of PyTorch `clip_grad_norm_`: `min(1, max / (norm + eps))`,
+ * as a scalar tensor (`max` may itself be a tensor, e.g. an adaptive threshold).
+ *
+ * @example
+ * const scale = globalNormScale(globalNorm(grads), 1.0, 1e-6); // 1 when the norm is ≤ 1
  */
 export function globalNormScale(norm: tf.Scalar, max: number | tf.Scalar, eps: number): tf.Scalar {
   return tf.tidy(() => tf.minimum(1, tf.div(max, tf.add(norm, eps))) as tf.Scalar);

@@ -2,6 +2,14 @@
 // transformGradients outside an optimizer with a minimal step context).
 import * as tf from '@tensorflow/tfjs';
 import type { GradientMap, ParamInfo, RecordedValue, StabilityPlugin, StepContext } from '@gs/core';
+import { adaptiveClip, excludeOutputLayer } from './adaptive-clip.js';
+import { autoClip } from './auto-clip.js';
+import { clipByBlockRms } from './clip-by-block-rms.js';
+import { clipByGlobalNorm } from './clip-by-global-norm.js';
+import { clipByNorm } from './clip-by-norm.js';
+import { clipByValue } from './clip-by-value.js';
+import { nonFinite } from './non-finite.js';
+import { zClip } from './z-clip.js';
 
 /** Parameters described from gradient shapes: layer = name prefix, depth = position. */
 export function paramsFor(grads: GradientMap): ParamInfo[] {
@@ -52,3 +60,21 @@ export async function transformOnce(
   tf.dispose([...variables.values()]);
   return { grads: result, values, skip };
 }
+
+/** One of every transform, each with settings that make it act on the small test model. */
+export const TRANSFORMS: Array<[string, () => StabilityPlugin]> = [
+  ['clipByValue', () => clipByValue(0.01)],
+  ['clipByNorm', () => clipByNorm(0.05)],
+  ['clipByGlobalNorm', () => clipByGlobalNorm(0.05)],
+  ['clipByBlockRms', () => clipByBlockRms(0.01)],
+  ['adaptiveClip', () => adaptiveClip({ clipping: 0.01, exclude: excludeOutputLayer })],
+  ['autoClip', () => autoClip({ percentile: 10, history: 50 })],
+  ['zClip', () => zClip({ warmup: 5 })],
+  ["nonFinite('zero')", () => nonFinite({ policy: 'zero' })],
+];
+
+/** The policies that skip updates through core's skipUpdateIf (see the host-sync test). */
+export const SKIPPING: Array<[string, () => StabilityPlugin]> = [
+  ["nonFinite('skip')", () => nonFinite()],
+  ["nonFinite('throw')", () => nonFinite({ policy: 'throw' })],
+];
