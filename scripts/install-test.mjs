@@ -1,10 +1,11 @@
 // Pack-and-install test: proves each published package works the way a user gets it.
 //
-// For every publishable package: `npm pack` it and @gs/core, create a scratch project in the OS
-// temp folder (outside the workspace) that installs only @tensorflow/tfjs (+ the WebGPU backend
-// and the `webgpu` package) from the registry plus the packed tarballs, check that the install
-// holds exactly one tfjs and one @gs/core, and run the package's fit script
-// (scripts/install-test/<folder>.mjs) on each backend (cpu and webgpu by default).
+// `npm pack` every publishable package; in the OS temp folder (outside the workspace) install
+// only @tensorflow/tfjs (+ the WebGPU backend and the `webgpu` package) from the registry — a
+// user's existing tfjs project. For every package: copy that project (hard links), `npm install`
+// the package's tarball and @gs/core's into it, check that it holds exactly one tfjs and one
+// @gs/core, and run the package's fit script (scripts/install-test/<folder>.mjs) on each backend
+// (cpu and webgpu by default).
 // Then a browser-bundle check: Vite builds one page per package (importing tfjs and one export of
 // that package) and asserts the bundle holds exactly one copy of tfjs and keeps every
 // `registerClass` side effect of the package.
@@ -33,6 +34,8 @@ const core = all.find((p) => p.name === '@gs/core');
 const scratch = mkdtempSync(join(tmpdir(), 'gs-install-test-'));
 if (!relative(repoRoot, scratch).startsWith('..')) throw new Error(`scratch folder ${scratch} is inside the workspace`);
 const results = [];
+/** The tfjs-only project every package's project is copied from. */
+const baseDir = join(scratch, 'tfjs-project');
 
 function report(name, ok, detail = '') {
   results.push({ name, ok });
@@ -77,15 +80,33 @@ function findInstalled(nodeModules, name, found = []) {
   return found;
 }
 
-/** Creates a scratch project with tfjs from the registry and the given tarballs; returns an error text or undefined. */
-async function createProject(dir, tarballs) {
+/**
+ * Installs tfjs, the WebGPU backend and `webgpu` from the registry into `dir`: the user's
+ * existing tfjs project. Returns an error text or undefined.
+ */
+async function createTfjsProject(dir) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'gs-scratch', private: true, type: 'module' }, null, 2));
-  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...registryPackages, ...tarballs], {
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...registryPackages], {
     cwd: dir,
     timeoutSeconds: 150,
   });
-  if (install.code !== 0) return `npm install failed:\n${install.output}`;
+  return install.code === 0 ? undefined : `npm install ${registryPackages.join(' ')} failed:\n${install.output}`;
+}
+
+/**
+ * Copies the tfjs project `base` to `dir` (hard links: cheap to create and delete) and adds the
+ * packed `tarballs` with `npm install`, as a user adds a plugin to an existing project. Checks
+ * that the result holds exactly one tfjs-core, tfjs-layers and @gs/core. Returns an error text or undefined.
+ */
+async function addPackagesToCopy(base, dir, tarballs) {
+  const copy = await run('cp', ['-al', base, dir]);
+  if (copy.code !== 0) return `cp -al ${base} ${dir} failed:\n${copy.output}`;
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs], {
+    cwd: dir,
+    timeoutSeconds: 150,
+  });
+  if (install.code !== 0) return `npm install ${tarballs.map((t) => t.split('/').pop()).join(' ')} failed:\n${install.output}`;
   const nodeModules = join(dir, 'node_modules');
   for (const name of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@gs/core']) {
     const copies = findInstalled(nodeModules, name);
@@ -103,7 +124,7 @@ async function testPackage(pkg, tarballs) {
   if (!existsSync(script)) return failAll(`no fit script ${relative(repoRoot, script)}`);
   const dir = join(scratch, pkg.folder);
   const wanted = pkg.name === core.name ? [tarballs.get(core.name)] : [tarballs.get(core.name), tarballs.get(pkg.name)];
-  const problem = await createProject(dir, wanted);
+  const problem = await addPackagesToCopy(baseDir, dir, wanted);
   if (problem) return failAll(problem);
   for (const helper of ['check.mjs', 'setup-backend.mjs']) copyFileSync(join(scriptsDir, helper), join(dir, helper));
   copyFileSync(script, join(dir, 'fit.mjs'));
@@ -136,14 +157,17 @@ try {
   const tarballDir = join(scratch, 'tarballs');
   mkdirSync(tarballDir);
   const tarballs = new Map();
-  await Promise.all(
-    [...new Set([core, ...selected])].filter((pkg) => !notBuiltReason(pkg)).map(async (pkg) => {
+  let baseProblem;
+  await Promise.all([
+    createTfjsProject(baseDir).then((problem) => (baseProblem = problem)),
+    ...[...new Set([core, ...selected])].filter((pkg) => !notBuiltReason(pkg)).map(async (pkg) => {
       const { code, output, stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tarballDir], { cwd: pkg.dir });
       if (code !== 0) throw new Error(`npm pack ${pkg.name} failed:\n${output}`);
       tarballs.set(pkg.name, join(tarballDir, JSON.parse(stdout)[0].filename));
     }),
-  );
+  ]);
   if (!tarballs.has(core.name)) throw new Error(`@gs/core is not built: ${notBuiltReason(core)}`);
+  if (baseProblem) throw new Error(baseProblem);
 
   // Browser bundle: every selected package that packed, installed together in one project
   // (installed first, so the install overlaps the fit runs; built after them).
@@ -151,18 +175,17 @@ try {
   const bundleDir = join(scratch, 'bundle');
   let bundleProblem;
   const installBundle = async () => {
-    bundleProblem = await createProject(bundleDir, [...new Set([tarballs.get(core.name), ...bundled.map((p) => tarballs.get(p.name))])]);
+    bundleProblem = await addPackagesToCopy(baseDir, bundleDir, [...new Set([tarballs.get(core.name), ...bundled.map((p) => tarballs.get(p.name))])]);
   };
   await inParallel([installBundle, ...selected.map((pkg) => () => testPackage(pkg, tarballs))], 2);
   if (bundleProblem) report('browser bundle (install)', false, bundleProblem);
   else for (const { name, ok, detail } of await bundleCheck(bundleDir, bundled)) report(name, ok, detail);
 } catch (error) {
   report('install test', false, String(error?.stack ?? error));
-} finally {
-  if (process.env.GS_KEEP_SCRATCH) console.log(`scratch kept: ${scratch}`);
-  else rmSync(scratch, { recursive: true, force: true });
 }
 
 const failed = results.filter((r) => !r.ok).length;
 console.log(`\ntest:install (${((Date.now() - started) / 1000).toFixed(0)}s): ${results.length - failed} passed, ${failed} failed`);
+if (process.env.GS_KEEP_SCRATCH) console.log(`scratch kept: ${scratch}`);
+else rmSync(scratch, { recursive: true, force: true });
 process.exit(failed > 0 ? 1 : 0);
