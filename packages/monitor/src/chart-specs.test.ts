@@ -60,7 +60,11 @@ it('leaves out cells whose norm is zero or not finite, and renders loss curve an
   expect(marks(loss, 'line mark')).toHaveLength(1);
   expect(marks(loss, 'point')).toHaveLength(3); // one point per loss
   const bars = await renderSvg(layerBarsSpec(source, { step: 0 }));
-  expect(marks(bars, 'bar')).toHaveLength(2); // a and c (b's norm is 0)
+  const drawn = marks(bars, 'bar');
+  expect(drawn).toHaveLength(2); // a and c (b's norm is 0)
+  // Bar heights are proportional to |log10 norm|: a (1e-6) is 6 / log10(2) ≈ 19.9× as tall as c (0.5).
+  const heights = drawn.map((bar) => Math.abs(Number(/v(-?[\d.]+)/.exec(/d="([^"]+)"/.exec(bar)![1]!)![1])));
+  expect(heights[0]! / heights[1]!).toBeCloseTo(6 / Math.log10(2), 0);
   expect(() => layerBarsSpec(source, { step: 5 })).toThrow(/step must be a reported step, got 5/);
   expect(() => gradientHeatmapSpec(source, { metric: 'norm' as never })).toThrow(/metric must be one of/);
 });

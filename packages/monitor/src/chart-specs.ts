@@ -122,8 +122,9 @@ export interface LayerBarsOptions extends ChartOptions {
 }
 
 /**
- * A Vega-Lite spec of per-layer bars at one step (default the latest): the layer's gradient norm
- * (or weight norm, or update ratio) on a log axis, input layer on the left.
+ * A Vega-Lite spec of per-layer bars at one step (default the latest): log10 of the layer's
+ * gradient norm (or weight norm, or update ratio), input layer on the left; norms below 1 are
+ * bars going down from 0.
  *
  * Defaults: metric 'gradientNorm', latest step, width 640, height 240.
  *
@@ -148,7 +149,8 @@ export function layerBarsSpec(source: ChartSource, options: LayerBarsOptions = {
     mark: { type: 'bar', tooltip: true },
     encoding: {
       x: { field: 'depth', type: 'ordinal', title: 'depth (0 = input)', axis: { labelOverlap: 'greedy', labelAngle: 0 } },
-      y: { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], scale: { type: 'log' } },
+      // log10 on a linear axis: bars grow down from 10⁰ for tiny norms (a log scale has no bar baseline).
+      y: { field: 'log10', type: 'quantitative', title: `log10 ${METRIC_TITLES[metric]}` },
       tooltip: [
         { field: 'layer', type: 'nominal' },
         { field: 'value', type: 'quantitative', title: METRIC_TITLES[metric], format: '.3e' },
