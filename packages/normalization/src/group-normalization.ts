@@ -102,12 +102,16 @@ export class GroupNormalization extends tf.layers.Layer {
       const axis = this.channelAxis(rank);
       const channels = x.shape[axis]!;
       const groups = this.groupCount(channels);
-      // Split the channel axis into [groups, channels per group] and reduce over everything
-      // except the batch axis and the group axis.
+      // Split the channel axis into [groups, channels per group]. The statistics of a group are
+      // taken with the group's values made contiguous ([batch, groups, values]) so the reduction
+      // runs over the last axis; for channels-first input (axis 1) that needs no transpose.
       const grouped = x.reshape([...x.shape.slice(0, axis), groups, channels / groups, ...x.shape.slice(axis + 1)]);
-      const reductionAxes = Array.from({ length: rank + 1 }, (_, i) => i).filter((i) => i !== 0 && i !== axis);
-      const { mean, variance } = tf.moments(grouped, reductionAxes, true);
-      const normalized = tf.mul(tf.sub(grouped, mean), tf.rsqrt(tf.add(variance, this.epsilon))).reshape(x.shape);
+      const order = [0, axis, ...Array.from({ length: rank }, (_, i) => i + 1).filter((i) => i !== axis)];
+      const contiguous = order.every((p, i) => p === i) ? grouped : tf.transpose(grouped, order);
+      const { mean, variance } = tf.moments(contiguous.reshape([x.shape[0]!, groups, -1]), 2, true);
+      const statsShape = grouped.shape.map((size, i) => (i === 0 || i === axis ? size : 1));
+      const inverseStd = tf.rsqrt(tf.add(variance, this.epsilon)).reshape(statsShape);
+      const normalized = tf.mul(tf.sub(grouped, mean.reshape(statsShape)), inverseStd).reshape(x.shape);
       const perChannel = Array.from({ length: rank }, (_, i) => (i === axis ? channels : 1));
       let y = normalized;
       if (this.gamma) y = tf.mul(y, this.gamma.read().reshape(perChannel));
