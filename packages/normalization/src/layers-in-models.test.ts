@@ -2,7 +2,7 @@
 // identical predictions, numTensors stays flat, works in Sequential and functional models, and
 // infers output shapes for rank 2, 3 and 4 inputs.
 import * as tf from '@tensorflow/tfjs';
-import { describeBackends, expectClose, expectNoLeak, readWeights, regressionData, testBackends } from '@gs/testing';
+import { countHostSyncs, describeBackends, expectClose, expectNoLeak, readWeights, regressionData, testBackends } from '@gs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchNormalization } from './batch-normalization.js';
 import { groupNormalization } from './group-normalization.js';
@@ -113,7 +113,7 @@ describeBackends('layers in models', backends, (backend) => {
       });
       afterAll(() => tf.dispose(data));
 
-      it('trains under fit (Sequential), save → load predicts identically, numTensors flat', async () => {
+      it('trains under fit (Sequential), save → load predicts identically, numTensors flat, no host sync', async () => {
         const model = sequentialModel(c, backend);
         model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
         const normLayer = model.layers[c.norm ? 1 : 0]!;
@@ -147,6 +147,8 @@ describeBackends('layers in models', backends, (backend) => {
         loaded.dispose();
 
         await expectNoLeak(() => model.trainOnBatch(data.xs, data.ys), { warmup: 2, steps: 10 });
+        // The training-mode forward pass (moving averages, power iteration included) stays on the device.
+        expect(countHostSyncs(() => tf.dispose(model.apply(data.xs, { training: true }) as tf.Tensor))).toBe(0);
         model.dispose();
       });
 
