@@ -30,7 +30,7 @@ for (const line of output.replace(ansiColor, '').split('\n')) {
   const match = /\[warning\]\s+(.+?), defined in (@gs\/[^/]+)\/(\S+?), (does not have any documentation|is referenced by .*)$/.exec(line);
   if (!match) continue;
   const [, symbol, pkg, file, what] = match;
-  const note = what.startsWith('does not') ? 'undocumented' : `not exported but ${what}`;
+  const note = what.startsWith('does not') ? 'undocumented' : `not exported: ${what}`;
   byPackage.get(pkg)?.push(`${symbol} (${file}): ${note}`);
 }
 console.log('\nAPI documentation problems per package:');
