@@ -8,7 +8,14 @@ export type {
   StepContext,
   StepReport,
 } from './plugin.js';
-export { StabilizedOptimizer, stabilize, type StabilizeOptions, type StepOutcome } from './stabilized-optimizer.js';
+export {
+  StabilizedOptimizer,
+  stabilize,
+  type NamedGradient,
+  type StabilizeOptions,
+  type StepOutcome,
+  type VariableGradients,
+} from './stabilized-optimizer.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
 export {
   invalidOption,

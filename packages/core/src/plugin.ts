@@ -94,10 +94,20 @@ export interface PluginReportView {
 export interface StabilityPlugin {
   /** Short name, used as the prefix of recorded values and in error messages. */
   readonly name: string;
+  /** Runs once, before the first step's gradients are computed; the parameters are known. */
   setup?(ctx: SetupContext): void;
-  /** Returns the new gradients (same keys and shapes), or nothing to keep them. */
+  /**
+   * Rewrites the step's gradients, on the device. Returns the new gradients (same keys and
+   * shapes), or nothing to keep them. Runs inside `tf.tidy`.
+   */
   transformGradients?(grads: GradientMap, ctx: StepContext): GradientMap | void;
+  /** Runs after the wrapped optimizer applied the update, inside `tf.tidy`. */
   afterUpdate?(ctx: StepContext): void;
+  /**
+   * Receives the step's recorded values as host numbers, in step order, on reporting steps. May
+   * be async; an error thrown here surfaces at the next step and in `flush()`.
+   */
   onReport?(report: StepReport, view: PluginReportView): void | Promise<void>;
+  /** Frees what the plugin keeps across steps; called by `optimizer.dispose()`. */
   dispose?(): void;
 }

@@ -42,7 +42,8 @@ export interface NamedGradient {
   tensor: tf.Tensor;
 }
 
-type VariableGradients = tf.NamedTensorMap | NamedGradient[];
+/** Gradients as `applyGradients` receives them: a map by variable name, or a list in variable order. */
+export type VariableGradients = tf.NamedTensorMap | NamedGradient[];
 
 const LOSS_KEY = 'loss';
 const STABILIZED = Symbol.for('gradient-stability.StabilizedOptimizer');
@@ -192,6 +193,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     return this.stopReason;
   }
 
+  /** The wrapped optimizer's iteration count. */
   override get iterations(): number {
     return this.optimizer.iterations;
   }
@@ -259,6 +261,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     await this.optimizer.setWeights(weightValues);
   }
 
+  /** The wrapped optimizer's class and config, `every`, and the plugin names (plugins are not restored). */
   override getConfig(): tf.serialization.ConfigDict {
     return {
       optimizer: { className: this.optimizer.getClassName(), config: this.optimizer.getConfig() },
