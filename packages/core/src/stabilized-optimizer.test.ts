@@ -193,7 +193,8 @@ describeBackends('createTrainer', backends, () => {
     for (let i = 0; i < a.length; i++) await expectClose(a[i]!, b[i]!, { rtol: 1e-5, atol: 1e-6 });
     expect(reports[0]!.params[0]!.activation).toBe('tanh');
     trainer.dispose();
-    tf.dispose([xs, ys, byHand]);
+    tf.dispose([xs, ys]);
+    byHand.dispose();
     model.dispose();
     reference.dispose();
   });
