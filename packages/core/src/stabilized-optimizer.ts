@@ -391,9 +391,18 @@ export class StabilizedOptimizer extends tf.Optimizer {
       if (skip) snapshot = updated.map((variable) => tf.clone(variable));
       this.optimizer.applyGradients(transformed);
       if (skip && snapshot) {
-        const condition = skip;
         const before = snapshot;
-        tf.tidy(() => updated.forEach((variable, i) => variable.assign(tf.where(condition, before[i]!, variable))));
+        const condition = skip;
+        tf.tidy(() => {
+          // The scalar condition is broadcast with an element-wise add: tf.where's own broadcasting
+          // goes through Tile, which the cpu backend (and webgpu, for CPU-held inputs) runs with a
+          // synchronous read.
+          const conditionValue = tf.cast(condition, 'float32');
+          updated.forEach((variable, i) => {
+            const fullCondition = tf.notEqual(tf.add(tf.zerosLike(variable), conditionValue), 0);
+            variable.assign(tf.where(fullCondition, before[i]!, variable));
+          });
+        });
       }
 
       if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
