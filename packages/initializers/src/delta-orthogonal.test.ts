@@ -25,8 +25,9 @@ describeBackends('deltaOrthogonal, identity and dirac', backends, () => {
     const layer = tf.layers.conv2d({ filters: 12, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: deltaOrthogonal({ seed: 3 }) });
     const x = tf.randomNormal([4, 1, 1, 6], 0, 1, 'float32', 2);
     const y = layer.apply(x) as tf.Tensor;
-    const rowNorms = (t: tf.Tensor) => tf.sqrt(tf.sum(tf.square(t), [1, 2, 3]));
-    const [xNorms, yNorms] = [await rowNorms(x).data(), await rowNorms(y).data()];
+    const norms = tf.tidy(() => [x, y].map((t) => tf.sqrt(tf.sum(tf.square(t), [1, 2, 3]))));
+    const [xNorms, yNorms] = [await norms[0]!.data(), await norms[1]!.data()];
+    tf.dispose(norms);
     for (let i = 0; i < 4; i++) expect(yNorms[i]).toBeCloseTo(xNorms[i]!, 4);
     tf.dispose([x, y]);
     layer.dispose();

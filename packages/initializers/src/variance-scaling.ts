@@ -49,7 +49,7 @@ export const TRUNCATED_STDDEV_CORRECTION = 0.87962566103423978;
  *
  * Fixes over `tf.initializers.varianceScaling`: its `'normal'` draws a truncated normal without
  * the correction (variance ≈ 0.77× the target, tfjs#8594), there is no truncated/untruncated choice,
- * and factories fail without arguments.
+ * `seed: 0` counts as no seed, and the factory throws without an argument object.
  *
  * @example
  * tf.layers.dense({ units: 64, kernelInitializer: varianceScaling({ scale: 2, seed: 1 }) });
