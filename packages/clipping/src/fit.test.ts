@@ -5,7 +5,6 @@ import {
   countHostSyncs,
   describeBackends,
   expectClose,
-  expectNoLeak,
   readWeights,
   regressionData,
   testBackends,
@@ -14,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clipByGlobalNorm } from './clip-by-global-norm.js';
 import { clipGradsByGlobalNorm } from './global-norm.js';
 import { nonFinite } from './non-finite.js';
-import { SKIPPING, TRANSFORMS } from './test-utils.js';
+import { TRANSFORMS } from './test-utils.js';
 
 const backends = await testBackends();
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildMlp, classificationData, describeBackends, readWeights, testBackends } from '@gs/testing';
+import { buildMlp, classificationData, describeBackends, testBackends } from '@gs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertNormalization } from './insert-normalization.js';
 

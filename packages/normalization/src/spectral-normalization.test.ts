@@ -44,8 +44,7 @@ describeBackends('spectralNormalization', backends, () => {
     tf.dispose(layer.apply(x, { training: false }) as tf.Tensor);
     tf.dispose(layer.apply(x) as tf.Tensor);
     expect(await state()).toEqual(before);
-    let syncs = -1;
-    syncs = countHostSyncs(() => tf.dispose(layer.apply(x, { training: true }) as tf.Tensor));
+    const syncs = countHostSyncs(() => tf.dispose(layer.apply(x, { training: true }) as tf.Tensor));
     expect(syncs).toBe(0);
     expect(await state()).not.toEqual(before);
     for (let i = 0; i < 30; i++) tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
