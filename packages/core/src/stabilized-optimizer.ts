@@ -38,7 +38,9 @@ interface PluginSlot {
 
 /** One gradient with its variable name, as optimizers receive it. */
 export interface NamedGradient {
+  /** The variable's name. */
   name: string;
+  /** Its gradient (or, for optimizer weights, its value). */
   tensor: tf.Tensor;
 }
 
@@ -253,10 +255,12 @@ export class StabilizedOptimizer extends tf.Optimizer {
     });
   }
 
+  /** The wrapped optimizer's state (iteration count, moments), for `model.save` with `includeOptimizer`. */
   override async getWeights(): Promise<NamedGradient[]> {
     return this.optimizer.getWeights();
   }
 
+  /** Restores the wrapped optimizer's state saved by `getWeights`. */
   override async setWeights(weightValues: NamedGradient[]): Promise<void> {
     await this.optimizer.setWeights(weightValues);
   }
