@@ -2,7 +2,14 @@ import type { MonitorHistory } from './monitor-history.js';
 import type { LayerStats, LossPoint, MonitorRecord } from './monitor-record.js';
 
 /** What chart builders accept: a monitor's history, or records (and loss points) directly. */
-export type ChartSource = MonitorHistory | { records: readonly MonitorRecord[]; losses?: readonly LossPoint[] };
+export type ChartSource =
+  | MonitorHistory
+  | {
+      /** Monitor records, in step order. */
+      records: readonly MonitorRecord[];
+      /** Loss points for the loss chart; default: the losses stored in the records. */
+      losses?: readonly LossPoint[];
+    };
 
 /** A per-layer number charts can plot. */
 export type LayerMetric = 'gradientNorm' | 'weightNorm' | 'updateRatio';
@@ -12,10 +19,15 @@ export const LAYER_METRICS: readonly LayerMetric[] = ['gradientNorm', 'weightNor
 
 /** One heat-map cell / bar: a layer at a step. `log10` is null when the value is 0, negative or not finite. */
 export interface LayerPoint {
+  /** The record's step. */
   step: number;
+  /** The layer's depth index, 0 nearest the input. */
   depth: number;
+  /** The layer's name. */
   layer: string;
+  /** The metric's value; null when it is not finite. */
   value: number | null;
+  /** log10 of the value; null when the value is 0, negative or not finite. */
   log10: number | null;
 }
 

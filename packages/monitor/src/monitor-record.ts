@@ -53,6 +53,8 @@ export interface MonitorRecord {
 
 /** The loss at one step (every step core reports, also between the monitor's own steps). */
 export interface LossPoint {
+  /** 0-based step index. */
   readonly step: number;
+  /** The step's loss. */
   readonly loss: number;
 }

@@ -93,7 +93,9 @@ export class GradientMonitor implements StabilityPlugin {
   readonly name: string;
   /** Every record, loss point and event (the in-memory sink). */
   readonly history: MonitorHistory;
+  /** Measure only steps whose index is a multiple of this (the validated `every` option, default 1). */
   readonly every: number;
+  /** Run the activation probe on measured steps whose index is a multiple of this (default `every`). */
   readonly probeEvery: number;
   private readonly perParameter: boolean;
   private readonly updateRatios: boolean;
@@ -163,6 +165,7 @@ export class GradientMonitor implements StabilityPlugin {
     return summarize(this.history);
   }
 
+  /** Groups the parameters by layer and, with a `probe`, builds the activation probe on `ctx.model`. */
   setup(ctx: SetupContext): void {
     this.layerGroups(ctx.params);
     if (!this.probe) return;
@@ -175,6 +178,10 @@ export class GradientMonitor implements StabilityPlugin {
     this.activationProbe = new ActivationProbe(ctx.model, this.groups, this.probe, this.saturationLevel);
   }
 
+  /**
+   * On measured steps records per-layer gradient norms ‖∇W_l‖ = sqrt(Σ g²) and the global norm on the
+   * device, and keeps a copy of the weights for the update ratio. Leaves the gradients unchanged.
+   */
   transformGradients(grads: GradientMap, ctx: StepContext): void {
     this.releaseWeights();
     if (!this.measuring(ctx)) return;
@@ -196,6 +203,10 @@ export class GradientMonitor implements StabilityPlugin {
     }
   }
 
+  /**
+   * On measured steps records per-layer weight norms, update ratios ‖W_after − W_before‖ / ‖W_before‖
+   * and, on probe steps, activation statistics; releases the kept weights.
+   */
   afterUpdate(ctx: StepContext): void {
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
@@ -228,6 +239,10 @@ export class GradientMonitor implements StabilityPlugin {
     }
   }
 
+  /**
+   * Turns the read-back values into a `MonitorRecord`, writes it and the loss to the history and
+   * sinks, runs the detectors and applies their actions (warn, stop training, or throw `GradientAlarmError`).
+   */
   async onReport(report: StepReport, view: PluginReportView): Promise<void> {
     if (report.loss !== undefined) {
       const point = { step: report.step, loss: report.loss };
@@ -255,6 +270,7 @@ export class GradientMonitor implements StabilityPlugin {
     for (const sink of this.sinks) await sink.close?.();
   }
 
+  /** Frees the weights kept between `transformGradients` and `afterUpdate` and drops the probe. Sinks stay open: see `close()`. */
   dispose(): void {
     this.releaseWeights();
     // The probe model shares the trained model's weights: it is dropped, not disposed.

@@ -3,9 +3,18 @@ import type { LossPoint, MonitorRecord } from './monitor-record.js';
 
 /** One line of the JSON Lines output: a record, a loss point or an event, tagged by `type`. */
 export type JsonLinesEntry =
-  | ({ type: 'record' } & MonitorRecord)
-  | ({ type: 'loss' } & LossPoint)
-  | ({ type: 'event' } & DetectorEvent);
+  | ({
+      /** Tags a `MonitorRecord` line. */
+      type: 'record';
+    } & MonitorRecord)
+  | ({
+      /** Tags a `LossPoint` line. */
+      type: 'loss';
+    } & LossPoint)
+  | ({
+      /** Tags a `DetectorEvent` line. */
+      type: 'event';
+    } & DetectorEvent);
 
 /** JSON has no NaN/Infinity: they are written as the strings "NaN", "Infinity", "-Infinity". */
 function replaceNonFinite(_key: string, value: unknown): unknown {

@@ -4,7 +4,9 @@ import type { MonitorRecord } from './monitor-record.js';
 
 /** One layer in the summary. */
 export interface LayerSummary {
+  /** The layer's name. */
   readonly name: string;
+  /** Depth index, 0 nearest the input. */
   readonly depth: number;
   /** Median gradient norm over the last (up to 5) records. */
   readonly gradientNorm: number;
@@ -19,9 +21,13 @@ export interface LayerSummary {
 
 /** Which detectors fired, how often, first at which step. */
 export interface DetectorSummary {
+  /** The detector's name (e.g. `vanishingGradients`). */
   readonly detector: string;
+  /** How many events it raised. */
   readonly count: number;
+  /** Step of its first event. */
   readonly firstStep: number;
+  /** Names of the layers its events named, without repeats. */
   readonly layers: readonly string[];
 }
 
@@ -31,13 +37,17 @@ export interface MonitorSummary {
   readonly diagnosis: 'no data' | 'healthy' | 'vanishing' | 'exploding' | 'non-finite' | 'unhealthy';
   /** Records and steps seen. */
   readonly records: number;
+  /** Step of the last record (absent with no records). */
   readonly lastStep?: number;
+  /** Loss of the first loss point in the history (may be NaN/Infinity). */
   readonly firstLoss?: number;
+  /** Loss of the last loss point in the history (may be NaN/Infinity). */
   readonly lastLoss?: number;
   /** Detectors that fired. */
   readonly fired: readonly DetectorSummary[];
-  /** The first (input) and last (output) layers' median gradient norms. */
+  /** The first (input) layer's summary. */
   readonly firstLayer?: LayerSummary;
+  /** The last (output) layer's summary. */
   readonly lastLayer?: LayerSummary;
   /**
    * Slope of the least-squares line through (depth, log10 ‖∇W_l‖), times 10: the orders of
@@ -45,6 +55,7 @@ export interface MonitorSummary {
    * input; negative → growing towards the input (exploding).
    */
   readonly decadesPer10Layers?: number;
+  /** Every layer's summary over the last (up to 5) records, input first. */
   readonly layers: readonly LayerSummary[];
   /** Remedies from the events, most frequent first. */
   readonly remedies: readonly string[];
