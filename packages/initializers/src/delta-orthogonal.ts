@@ -28,7 +28,9 @@ export interface DeltaOrthogonalOptions {
  * 10,000-layer vanilla convolutional neural networks".
  */
 export class DeltaOrthogonal extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsDeltaOrthogonal';
+  /** Multiplies the orthogonal centre tap `H`. Default 1. */
   readonly gain: number;
 
   constructor(options: DeltaOrthogonalOptions = {}) {
@@ -57,6 +59,7 @@ export class DeltaOrthogonal extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{gain, seed}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { gain: this.gain, seed: this.seed };
   }

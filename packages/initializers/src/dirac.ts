@@ -16,7 +16,9 @@ import type { GainOptions } from './identity.js';
  * Source: PyTorch `torch.nn.init.dirac_`; Zagoruyko & Komodakis 2017, "DiracNets".
  */
 export class Dirac extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsDirac';
+  /** Value of the centre-tap entries `[c, c]`. Default 1. */
   readonly gain: number;
 
   constructor(options: GainOptions = {}) {
@@ -39,6 +41,7 @@ export class Dirac extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{gain}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { gain: this.gain };
   }

@@ -1,6 +1,8 @@
 /** Fan-in and fan-out of a weight. */
 export interface Fans {
+  /** Number of inputs each output unit sums over: `shape[-2]·receptive` (1 for a scalar). */
   fanIn: number;
+  /** Number of outputs each input unit feeds: `shape[-1]·receptive` (1 for a scalar). */
   fanOut: number;
 }
 

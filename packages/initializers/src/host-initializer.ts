@@ -4,7 +4,8 @@ import { freshSeed, SeededRandom } from './random.js';
 /** The tfjs `Initializer` type (tfjs exports instances, not the class). */
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
-type InitializerConstructor = abstract new () => Initializer;
+/** The type of the tfjs `Initializer` base class: abstract, constructed without arguments. */
+export type InitializerConstructor = abstract new () => Initializer;
 
 /**
  * The tfjs `Initializer` base class, reached through an instance because tfjs does not export it.
@@ -53,6 +54,7 @@ export abstract class HostInitializer extends InitializerBase {
     return values instanceof Float32Array ? values : Float32Array.from(values);
   }
 
+  /** Options to rebuild this initializer with; subclasses add their own (tfjs saves them with the model). */
   override getConfig(): InitializerConfig {
     return { seed: this.seed };
   }

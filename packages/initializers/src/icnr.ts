@@ -39,8 +39,11 @@ export interface IcnrOptions {
  * (sub-pixel convolution).
  */
 export class Icnr extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsIcnr';
+  /** Upscaling factor (block size) of the following `depthToSpace`; integer ≥ 2. Default 2. */
   readonly scale: number;
+  /** Initializer of the sub-kernel `[...kernel, in, out / scale²]`. Default `heNormal()`. */
   readonly initializer: HostInitializer;
 
   constructor(options: IcnrOptions = {}) {
@@ -74,6 +77,7 @@ export class Icnr extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{scale, initializer}`, the inner one as `{className, config}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { scale: this.scale, initializer: serializeInitializer(this.initializer) };
   }

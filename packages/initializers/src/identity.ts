@@ -21,7 +21,9 @@ export interface GainOptions {
  * linear units"; PyTorch `torch.nn.init.eye_`.
  */
 export class Identity extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsIdentity';
+  /** Value on the main diagonal. Default 1. */
   readonly gain: number;
 
   constructor(options: GainOptions = {}) {
@@ -38,6 +40,7 @@ export class Identity extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{gain}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { gain: this.gain };
   }

@@ -1,6 +1,12 @@
 export { calculateGain, gainSquared, NONLINEARITIES, type Nonlinearity } from './gain.js';
 export { computeFans, type Fans } from './fans.js';
-export { HostInitializer, InitializerBase, type Initializer, type InitializerConfig } from './host-initializer.js';
+export {
+  HostInitializer,
+  InitializerBase,
+  type Initializer,
+  type InitializerConfig,
+  type InitializerConstructor,
+} from './host-initializer.js';
 export {
   FAN_MODES,
   TRUNCATED_STDDEV_CORRECTION,

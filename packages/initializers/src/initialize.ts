@@ -36,6 +36,7 @@ export interface InitializeOptions {
   normalization?: boolean;
 }
 
+/** The named schemes `initialize` and `initializePlugin` accept. */
 export const SCHEME_NAMES: readonly InitializationSchemeName[] = ['he', 'xavier', 'lecun', 'orthogonal', 'normal'];
 
 const RELU_LIKE = ['relu', 'relu6', 'elu', 'swish', 'mish', 'gelu', 'gelu_new'];

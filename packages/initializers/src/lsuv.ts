@@ -15,6 +15,7 @@ export interface LsuvOptions {
 
 /** What `lsuv` reached in one layer. */
 export interface LsuvLayerResult {
+  /** Name of the tfjs layer whose kernel was rescaled. */
   readonly layerName: string;
   /** Variance of the layer's pre-activation output on the batch after the last rescaling. */
   readonly variance: number;

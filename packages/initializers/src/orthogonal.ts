@@ -41,7 +41,9 @@ export function flattenToMatrix(where: string, shape: readonly number[]): [numbe
  * neural networks"; Mezzadri 2007 (sign fix); Stewart 1980.
  */
 export class Orthogonal extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsOrthogonal';
+  /** Multiplies the orthogonal matrix: `WᵀW = gain²·I` (tall) or `WWᵀ = gain²·I` (wide). Default 1. */
   readonly gain: number;
 
   constructor(options: OrthogonalOptions = {}) {
@@ -57,6 +59,7 @@ export class Orthogonal extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{gain, seed}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { gain: this.gain, seed: this.seed };
   }

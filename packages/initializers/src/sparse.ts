@@ -27,8 +27,11 @@ export interface SparseOptions {
  * Source: J. Martens, "Deep learning via Hessian-free optimization", ICML 2010; PyTorch `sparse_`.
  */
 export class Sparse extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsSparse';
+  /** Fraction of each output unit's incoming weights that are zero, in [0, 1). */
   readonly sparsity: number;
+  /** Standard deviation of the non-zero weights, N(0, stddev²). Default 0.01. */
   readonly stddev: number;
 
   constructor(options: SparseOptions) {
@@ -63,6 +66,7 @@ export class Sparse extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{sparsity, stddev, seed}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { sparsity: this.sparsity, stddev: this.stddev, seed: this.seed };
   }

@@ -34,10 +34,15 @@ export interface TruncatedNormalOptions {
  * variables", 1995.
  */
 export class TruncatedNormal extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsTruncatedNormal';
+  /** Mean of the normal before truncation. Default 0. */
   readonly mean: number;
+  /** Standard deviation of the normal before truncation; ≥ 0. Default 1. */
   readonly stddev: number;
+  /** Lower cut-off, absolute (not in standard deviations); `-Infinity` when there is none. Default −2. */
   readonly a: number;
+  /** Upper cut-off, absolute; `Infinity` when there is none. Default 2. */
   readonly b: number;
 
   constructor(options: TruncatedNormalOptions = {}) {
@@ -66,6 +71,7 @@ export class TruncatedNormal extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{mean, stddev, a, b, seed}`); infinite cut-offs as `null`; tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return {
       mean: this.mean,

@@ -23,7 +23,9 @@ export interface VarianceScalingOptions {
   seed?: number | null;
 }
 
+/** The accepted values of `VarianceScalingOptions.mode`. */
 export const FAN_MODES: readonly FanMode[] = ['fanIn', 'fanOut', 'fanAvg'];
+/** The accepted values of `VarianceScalingOptions.distribution` (`'normal'` means `'truncatedNormal'`). */
 export const VARIANCE_DISTRIBUTIONS: readonly (VarianceDistribution | 'normal')[] = [
   'truncatedNormal',
   'untruncatedNormal',
@@ -56,9 +58,13 @@ export const TRUNCATED_STDDEV_CORRECTION = 0.87962566103423978;
  * Source: He et al. 2015, "Delving deep into rectifiers"; Glorot & Bengio 2010; Keras 3.
  */
 export class VarianceScaling extends HostInitializer {
+  /** Name in the tfjs serialization registry and in saved models. */
   static className = 'GsVarianceScaling';
+  /** Target variance times the fan: values have variance `scale / n`. Default 1. */
   readonly scale: number;
+  /** Which fan `n` divides `scale`. Default `'fanIn'`. */
   readonly mode: FanMode;
+  /** Distribution of the values (`'normal'` is stored as `'truncatedNormal'`). Default `'truncatedNormal'`. */
   readonly distribution: VarianceDistribution;
 
   constructor(options: VarianceScalingOptions = {}) {
@@ -97,6 +103,7 @@ export class VarianceScaling extends HostInitializer {
     return values;
   }
 
+  /** Options to rebuild this initializer with (`{scale, mode, distribution, seed}`); tfjs saves them with the model. */
   override getConfig(): InitializerConfig {
     return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
   }
