@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseBackendRequest, setupBackend } from '@gs/backends';
 import cliProgress from 'cli-progress';
@@ -36,6 +37,7 @@ const program = new Command()
   .option('--steps <n>', 'training steps per configuration', positiveInteger('--steps'))
   .option('--batch-size <n>', 'batch size', positiveInteger('--batch-size'))
   .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')})`)
+  .option('--jobs <n>', 'train configurations in this many processes (default: 2 on machines with 2+ cores)', positiveInteger('--jobs'))
   .option('--out <dir>', 'report directory', 'report')
   .option('--no-progress', 'no progress bar (plain lines instead)');
 
@@ -48,6 +50,7 @@ const options = program.opts<{
   steps?: number;
   batchSize?: number;
   only?: string;
+  jobs?: number;
   out: string;
   progress: boolean;
 }>();
@@ -86,13 +89,15 @@ const bar = options.progress && process.stderr.isTTY
   : undefined;
 bar?.start(total, 0, { run: 'seed figures', loss: '' });
 let done = 0;
+const jobs = options.jobs ?? Math.min(2, availableParallelism());
+console.log(`Training in ${jobs} process${jobs === 1 ? '' : 'es'} (--jobs).`);
 const demo = await runDemo({
   backend,
   size,
   data,
   only,
+  jobs,
   onRunStart: (configuration, index, count) => {
-    if (!bar) console.log(`[${index + 1}/${count}] ${configuration.scenario}: ${configuration.title}`);
     bar?.update(done, { run: `[${index + 1}/${count}] ${configuration.id}`, loss: '' });
   },
   onStep: (_configuration, record) => {
@@ -102,6 +107,7 @@ const demo = await runDemo({
   onRunEnd: (result) => {
     if (!bar) {
       console.log(
+        `${result.configuration.scenario}: ${result.configuration.title}\n` +
         `    accuracy ${(result.testAccuracy * 100).toFixed(1)} %, final loss ${formatNumber(result.finalLoss)}, ` +
           `first/last-layer ‖g‖ ${formatNumber(result.firstLayerGradientNorm)} / ${formatNumber(result.lastLayerGradientNorm)} (${result.seconds.toFixed(1)} s)`,
       );

@@ -1,6 +1,7 @@
 import type { BackendChoice } from '@gs/backends';
 import { type DemoSize, type RunConfiguration, demoConfigurations } from './configuration.js';
 import type { DigitSplit } from './digit-set.js';
+import { runInWorkers } from './parallel-runs.js';
 import { type RunResult, type StepRecord, runConfiguration } from './run-configuration.js';
 import { type SigmoidCurve, matrixProductNorms, sigmoidCurve } from './seed-figures.js';
 
@@ -22,8 +23,13 @@ export interface DemoOptions {
   data: DigitSplit;
   /** Run only these configurations (ids); default all. */
   only?: readonly string[];
-  /** Record gradient norms every `every` steps. Default: about 50 records per run. */
+  /** Record gradient norms every `every` steps. Default: about 20 records per run. */
   every?: number;
+  /**
+   * Train the configurations in this many child processes (Node only; each sets up the same
+   * backend and digits as this one). Default 1: everything in this process, using `data`.
+   */
+  jobs?: number;
   /** Called before each configuration starts. */
   onRunStart?: (configuration: RunConfiguration, index: number, total: number) => void;
   /** Called after every training step. */
@@ -45,20 +51,37 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const configurations = demoConfigurations(size).filter(
     (configuration) => !options.only || options.only.includes(configuration.id),
   );
-  const every = options.every ?? Math.max(1, Math.round(size.steps / 50));
+  const every = options.every ?? Math.max(1, Math.round(size.steps / 20));
   const runs: RunResult[] = [];
-  for (const [index, configuration] of configurations.entries()) {
-    options.onRunStart?.(configuration, index, configurations.length);
-    const result = await runConfiguration(configuration, {
-      steps: size.steps,
-      batchSize: size.batchSize,
-      every,
-      train: data.train,
-      test: data.test,
-      onStep: (record) => options.onStep?.(configuration, record),
-    });
-    runs.push(result);
-    options.onRunEnd?.(result);
+  if ((options.jobs ?? 1) > 1) {
+    let started = 0;
+    runs.push(
+      ...(await runInWorkers(configurations, {
+        jobs: options.jobs!,
+        backend: options.backend.backend,
+        split: { train: size.trainImages, test: size.testImages },
+        steps: size.steps,
+        batchSize: size.batchSize,
+        every,
+        onRunStart: (configuration) => options.onRunStart?.(configuration, started++, configurations.length),
+        onStep: options.onStep,
+        onRunEnd: options.onRunEnd,
+      })),
+    );
+  } else {
+    for (const [index, configuration] of configurations.entries()) {
+      options.onRunStart?.(configuration, index, configurations.length);
+      const result = await runConfiguration(configuration, {
+        steps: size.steps,
+        batchSize: size.batchSize,
+        every,
+        train: data.train,
+        test: data.test,
+        onStep: (record) => options.onStep?.(configuration, record),
+      });
+      runs.push(result);
+      options.onRunEnd?.(result);
+    }
   }
   return { backend: options.backend, size, sigmoid, matrixProducts, runs, seconds: (performance.now() - started) / 1000 };
 }
