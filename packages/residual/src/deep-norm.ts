@@ -10,7 +10,9 @@ export interface DeepNormConstants {
 
 /** Options of `deepNorm`: the number of layers (blocks) N of the encoder and M of the decoder. */
 export interface DeepNormOptions {
+  /** N, the number of encoder layers (blocks); an integer. Omit for a decoder-only stack. */
   encoderLayers?: number;
+  /** M, the number of decoder layers (blocks); an integer. Omit for an encoder-only stack. */
   decoderLayers?: number;
 }
 
@@ -36,7 +38,9 @@ export interface DeepNormOptions {
 export function deepNorm(options: { encoderLayers: number; decoderLayers?: undefined }): DeepNormConstants;
 export function deepNorm(options: { encoderLayers?: undefined; decoderLayers: number }): DeepNormConstants;
 export function deepNorm(options: { encoderLayers: number; decoderLayers: number }): {
+  /** Constants for the encoder: α = 0.81·(N⁴M)^1/16, β = 0.87·(N⁴M)^−1/16. */
   encoder: DeepNormConstants;
+  /** Constants for the decoder: α = (3M)^¼, β = (12M)^−¼. */
   decoder: DeepNormConstants;
 };
 export function deepNorm(

@@ -26,7 +26,9 @@ export interface DropPathOptions {
  * const y = residual(x, branchLayers, { gate: [reZero(), dropPath(0.1)] });
  */
 export class DropPath extends tf.layers.Layer {
+  /** Name under which the class is registered for `model.save` / `tf.loadLayersModel`. */
   static className = 'DropPath';
+  /** Probability of dropping the branch for a sample, in [0, 1). */
   readonly rate: number;
 
   constructor(config: { rate: number; name?: string; [layerArgument: string]: unknown }) {

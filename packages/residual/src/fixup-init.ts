@@ -22,7 +22,9 @@ export interface FixupInitOptions {
 export interface FixupInitResult {
   /** L^(−1/(2m−2)), the factor the non-last branch kernels were multiplied by. */
   factor: number;
+  /** L, the number of residual branches used in the factor (given, or the number of blocks found). */
   numBlocks: number;
+  /** m, the number of weight layers per branch used in the factor (given, or the number found). */
   branchLayers: number;
   /** Names of the layers whose kernels were scaled by `factor`. */
   scaled: string[];

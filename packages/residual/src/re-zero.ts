@@ -24,6 +24,7 @@ export interface ReZeroOptions {
  * const gated = reZero().apply(branchOutput) as tf.SymbolicTensor;
  */
 export class ReZero extends ScalarGate {
+  /** Name under which the class is registered for `model.save` / `tf.loadLayersModel`. */
   static className = 'ReZero';
 
   constructor(config: ScalarGateConfig = {}) {

@@ -21,6 +21,7 @@ export interface ScalarBiasOptions {
  * const shifted = scalarBias().apply(x) as tf.SymbolicTensor;
  */
 export class ScalarBias extends tf.layers.Layer {
+  /** Name under which the class is registered for `model.save` / `tf.loadLayersModel`. */
   static className = 'ScalarBias';
   private bias: tf.LayerVariable | null = null;
 

@@ -18,6 +18,7 @@ export interface ScalarGateConfig {
  * model says which rule built it.
  */
 export abstract class ScalarGate extends tf.layers.Layer {
+  /** α₀, the value the scalar weight `alpha` is initialised to (saved in the config). */
   protected readonly initialValue: number;
   private alpha: tf.LayerVariable | null = null;
 

@@ -23,6 +23,7 @@ export interface ScaleOptions {
  * const y = residual(x, branchLayers, { gate: scale(1 / Math.sqrt(depth)) });
  */
 export class ResidualScale extends ScalarGate {
+  /** Name under which the class is registered for `model.save` / `tf.loadLayersModel`. */
   static className = 'ResidualScale';
 
   constructor(config: ScalarGateConfig = {}) {

@@ -26,6 +26,7 @@ export interface SkipInitOptions {
  * const y = residual(x, branchLayers, { gate: skipInit({ initialValue: 0 }) });
  */
 export class SkipInit extends ScalarGate {
+  /** Name under which the class is registered for `model.save` / `tf.loadLayersModel`. */
   static className = 'SkipInit';
 
   constructor(config: ScalarGateConfig = {}) {
