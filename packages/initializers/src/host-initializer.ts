@@ -4,8 +4,11 @@ import { freshSeed, SeededRandom } from './random.js';
 /** The tfjs `Initializer` type (tfjs exports instances, not the class). */
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
-/** The type of the tfjs `Initializer` base class: abstract, constructed without arguments. */
-export type InitializerConstructor = abstract new () => Initializer;
+/** The type of the tfjs `Initializer` base class: constructed without arguments. */
+export interface InitializerConstructor {
+  /** Creates an initializer; the base class itself is abstract, only subclasses are constructed. */
+  new (): Initializer;
+}
 
 /**
  * The tfjs `Initializer` base class, reached through an instance because tfjs does not export it.
