@@ -17,6 +17,7 @@ import { GradientAlarmError, type Detector, type DetectorEvent } from './detecto
 import { deadUnits } from './dead-units.js';
 import { explodingGradients } from './exploding-gradients.js';
 import { groupByLayer, type LayerGroup } from './layer-groups.js';
+import { sumByLayer, sumOfSquares } from './layer-sums.js';
 import { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
 import { nonFiniteValues } from './non-finite-values.js';
@@ -188,47 +189,36 @@ export class GradientMonitor implements StabilityPlugin {
     const groups = this.layerGroups(ctx.params);
     const squares = (name: string) => {
       const gradient = grads[name];
-      return gradient ? tf.sum(tf.square(tf.cast(gradient, 'float32'))) : tf.zeros([]);
+      return gradient ? sumOfSquares(gradient) : tf.zeros([]);
     };
-    const layerSquares = tf.stack(groups.map((group) => tf.addN(group.params.map((param) => squares(param.name)))));
+    const parameterSquares = groups.flatMap((group) => group.params.map((param) => squares(param.name)));
+    const layerSquares = sumByLayer(groups, parameterSquares);
     ctx.record(RECORDS.layerGradientNorms, tf.sqrt(layerSquares));
     ctx.record(RECORDS.gradientNorm, tf.sqrt(tf.sum(layerSquares)));
     if (this.perParameter) {
       ctx.record(RECORDS.parameterGradientNorms, tf.sqrt(tf.stack(ctx.params.map((param) => squares(param.name)))));
     }
     if (this.updateRatios) {
+      // Clones share the variables' buffers; the update replaces the variables' data, so these
+      // keep the values from before it without copying.
       this.weightsBefore = groups.flatMap((group) =>
         group.params.map((param) => tf.keep(tf.clone(ctx.variables.get(param.name)!))),
       );
     }
   }
 
-  /**
-   * On measured steps records per-layer weight norms, update ratios ‖W_after − W_before‖ / ‖W_before‖
-   * and, on probe steps, activation statistics; releases the kept weights.
-   */
   afterUpdate(ctx: StepContext): void {
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
+    const weights = groups.flatMap((group) => group.params.map((param) => ctx.variables.get(param.name)!));
+    const weightSquares = sumByLayer(groups, weights.map(sumOfSquares));
+    ctx.record(RECORDS.layerWeightNorms, tf.sqrt(weightSquares));
     const before = this.weightsBefore;
-    let position = 0;
-    const weightSquares: tf.Tensor[] = [];
-    const ratios: tf.Tensor[] = [];
-    for (const group of groups) {
-      const after = group.params.map((param) => tf.sum(tf.square(ctx.variables.get(param.name)!)));
-      const afterSquares = tf.addN(after);
-      weightSquares.push(afterSquares);
-      if (before) {
-        const beforeSquares = tf.addN(group.params.map((_, i) => tf.sum(tf.square(before[position + i]!))));
-        const deltaSquares = tf.addN(
-          group.params.map((param, i) => tf.sum(tf.square(tf.sub(ctx.variables.get(param.name)!, before[position + i]!)))),
-        );
-        ratios.push(tf.div(tf.sqrt(deltaSquares), tf.sqrt(beforeSquares)));
-        position += group.params.length;
-      }
+    if (before) {
+      const beforeSquares = sumByLayer(groups, before.map(sumOfSquares));
+      const deltaSquares = sumByLayer(groups, weights.map((weight, i) => sumOfSquares(tf.sub(weight, before[i]!))));
+      ctx.record(RECORDS.layerUpdateRatios, tf.div(tf.sqrt(deltaSquares), tf.sqrt(beforeSquares)));
     }
-    ctx.record(RECORDS.layerWeightNorms, tf.sqrt(tf.stack(weightSquares)));
-    if (before) ctx.record(RECORDS.layerUpdateRatios, tf.stack(ratios));
     this.releaseWeights();
     if (this.activationProbe && ctx.step % this.probeEvery === 0) {
       const stats = this.activationProbe.measure();
