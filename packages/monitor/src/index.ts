@@ -16,6 +16,7 @@ export { vanishingGradients, type VanishingGradientsOptions } from './vanishing-
 export { explodingGradients, type ExplodingGradientsOptions } from './exploding-gradients.js';
 export { nonFiniteValues, type NonFiniteValuesOptions } from './non-finite-values.js';
 export { saturation, type SaturationOptions } from './saturation.js';
+export { type ActivationFractionOptions } from './activation-fraction-detector.js';
 export { deadUnits, type DeadUnitsOptions } from './dead-units.js';
 export { REMEDIES } from './remedies.js';
 export type { MonitorSink } from './sink.js';
