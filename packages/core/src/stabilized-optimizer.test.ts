@@ -295,6 +295,34 @@ describe('saving a model compiled with a stabilized optimizer', () => {
   });
 });
 
+describe('fitCallback', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('makes a stop request from onReport take effect at the batch that made it', async () => {
+    const { xs, ys } = regressionData(64, 4);
+    const model = smallModel(6);
+    const stopAtStep2: StabilityPlugin = {
+      name: 'stopper',
+      transformGradients: (_grads, ctx) => ctx.record('step', ctx.step),
+      onReport: (report) => {
+        if (report.step === 2) report.stopTraining('enough');
+      },
+    };
+    const optimizer = stabilize(tf.train.sgd(0.01), [stopAtStep2], { model });
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    let batches = 0;
+    const counter = new tf.CustomCallback({ onBatchEnd: async () => void batches++ });
+    await model.fit(xs, ys, { epochs: 2, batchSize: 8, verbose: 0, callbacks: [optimizer.fitCallback(), counter] });
+    expect(optimizer.stopRequested).toBe('enough');
+    expect(optimizer.step).toBe(3);
+    expect(batches).toBe(3);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
+
 describe('bad input', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
