@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite, requireNonNegative, requireOneOf, requirePositive, type GradientMap } from '@gs/core';
+import { rejectUnknownOptions, requireFinite, requireNonNegative, requireOneOf, requirePositive, sumOfSquares, type GradientMap } from '@gs/core';
 import { mapGradients } from './gradient-map.js';
 
 /** The norms `globalNorm` and `clipByGlobalNorm` support: L2 (default), L1 and the max norm. */
@@ -68,7 +68,7 @@ export function globalNorm(grads: GradientMap, normType: NormType = 2): tf.Scala
     // tf.sum(tf.stack(…)) rather than tf.addN: the WebGPU AddN kernel binds every input at once and
     // fails beyond 7 inputs (8 storage buffers per stage), while concat/stack is chunked.
     if (normType === 1) return tf.sum(tf.stack(tensors.map((g) => tf.sum(tf.abs(g))))) as tf.Scalar;
-    return tf.sqrt(tf.sum(tf.stack(tensors.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
+    return tf.sqrt(tf.sum(tf.stack(tensors.map(sumOfSquares)))) as tf.Scalar;
   });
 }
 

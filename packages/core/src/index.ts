@@ -16,6 +16,7 @@ export {
   type StepOutcome,
   type VariableGradients,
 } from './stabilized-optimizer.js';
+export { sumOfSquares } from './sum-of-squares.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
 export {
   invalidOption,

@@ -2,16 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerGroup } from './layer-groups.js';
 
 /**
- * Σx² of a tensor as one kernel: the flattened tensor times itself (`[1, n]·[n, 1]`), instead of
- * `square` then `sum`. On backends where each kernel launch costs more than the arithmetic
- * (WebGPU on a software driver, wasm for small tensors) this halves the monitor's cost.
- */
-export function sumOfSquares(x: tf.Tensor): tf.Scalar {
-  const flat = tf.reshape(tf.cast(x, 'float32'), [1, -1]) as tf.Tensor2D;
-  return tf.reshape(tf.matMul(flat, flat, false, true), []) as tf.Scalar;
-}
-
-/**
  * Adds per-parameter scalars into one sum per layer. `perParameter` lists the parameters in
  * `groups.flatMap(g => g.params)` order; the result has one entry per group. Layers are summed
  * separately (never mixed through a matrix product), so a NaN stays in its own layer's entry.

@@ -3,6 +3,7 @@ import {
   rejectUnknownOptions,
   requireInRange,
   requireInteger,
+  sumOfSquares,
   type GradientMap,
   type ParamInfo,
   type PluginReportView,
@@ -17,7 +18,7 @@ import { GradientAlarmError, type Detector, type DetectorEvent } from './detecto
 import { deadUnits } from './dead-units.js';
 import { explodingGradients } from './exploding-gradients.js';
 import { groupByLayer, type LayerGroup } from './layer-groups.js';
-import { sumByLayer, sumOfSquares } from './layer-sums.js';
+import { sumByLayer } from './layer-sums.js';
 import { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
 import { nonFiniteValues } from './non-finite-values.js';

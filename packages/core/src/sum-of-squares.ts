@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Σx² over every entry of a tensor, as a float32 scalar on the device, computed as one kernel:
+ * the flattened tensor times itself (`[1, n]·[n, 1]`) rather than `square` then `sum`. Plugins
+ * that reduce every gradient each step (norms for clipping and monitoring) launch half the
+ * kernels this way, which matters where a launch costs more than the arithmetic (WebGPU on a
+ * software driver, wasm on small tensors). NaN and ±Infinity propagate as with `sum(square(x))`.
+ *
+ * @example
+ * const squaredNorm = sumOfSquares(gradient); // ‖g‖₂² as a tf.Scalar
+ */
+export function sumOfSquares(x: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const flat = tf.reshape(tf.cast(x, 'float32'), [1, -1]) as tf.Tensor2D;
+    return tf.reshape(tf.matMul(flat, flat, false, true), []) as tf.Scalar;
+  });
+}
