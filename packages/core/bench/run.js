@@ -3,7 +3,7 @@
 // Run with `npm run bench` (after a build). GS_BACKENDS=cpu,wasm narrows the backends.
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends, setupBackend } from '@gs/backends';
-import { buildMlp, compareStepTimes, printStepTimes } from '@gs/testing/bench';
+import { compareStepTimes, mlpStepVariants, printStepTimes } from '@gs/testing/bench';
 import { stabilize } from '@gs/core';
 
 const recorder = {
@@ -21,15 +21,7 @@ const sizes = { cpu: { depth: 6, width: 64 }, wasm: { depth: 20, width: 256 }, w
 for (const backend of await availableBackends()) {
   await setupBackend(backend);
   const { depth, width } = sizes[backend];
-  const xs = tf.randomNormal([128, width], 0, 1, 'float32', 1);
-  const ys = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32', 2), 10).toFloat();
-  const variant = (name, makeOptimizer) => {
-    const model = buildMlp({ inputSize: width, depth, width, activation: 'sigmoid', outputUnits: 10, outputActivation: 'softmax' });
-    const optimizer = makeOptimizer();
-    const vars = model.trainableWeights.map((w) => w.val);
-    const loss = () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs));
-    return { name, step: () => optimizer.minimize(loss, true, vars) };
-  };
+  const variant = mlpStepVariants({ depth, width });
   const timings = await compareStepTimes(
     [
       variant('bare sgd', () => tf.train.sgd(0.01)),

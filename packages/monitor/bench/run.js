@@ -5,7 +5,7 @@
 // Run with `npm run bench -w @gs/monitor` (after a build). GS_BACKENDS=wasm narrows the backends.
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends, setupBackend } from '@gs/backends';
-import { buildMlp, compareStepTimes, printStepTimes } from '@gs/testing/bench';
+import { compareStepTimes, mlpStepVariants, printStepTimes } from '@gs/testing/bench';
 import { stabilize } from '@gs/core';
 import { monitor } from '@gs/monitor';
 
@@ -16,15 +16,7 @@ const backends = (await availableBackends()).filter((backend) => backend !== 'cp
 
 for (const backend of backends) {
   await setupBackend(backend);
-  const xs = tf.randomNormal([batch, width], 0, 1, 'float32', 1);
-  const ys = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).toFloat();
-  const variant = (name, makeOptimizer) => {
-    const model = buildMlp({ inputSize: width, depth, width, activation: 'sigmoid', outputUnits: 10, outputActivation: 'softmax' });
-    const optimizer = makeOptimizer(model);
-    const vars = model.trainableWeights.map((w) => w.val);
-    const loss = () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs));
-    return { name, step: () => optimizer.minimize(loss, true, vars) };
-  };
+  const variant = mlpStepVariants({ depth, width, batch });
   const quiet = { onEvent: () => {} };
   const timings = await compareStepTimes(
     [
