@@ -19,12 +19,20 @@ export {
 export { sumOfSquares } from './sum-of-squares.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
 export {
+  describeValue,
   invalidOption,
+  rejectFactory,
   rejectUnknownOptions,
+  requireBoolean,
   requireFinite,
+  requireFunction,
   requireInRange,
   requireInteger,
+  requireModel,
   requireNonNegative,
   requireOneOf,
+  requireOptions,
   requirePositive,
+  requireString,
+  requireTensor,
 } from './validate.js';

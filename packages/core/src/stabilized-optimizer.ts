@@ -9,7 +9,7 @@ import type {
   StepReport,
 } from './plugin.js';
 import { StepRecorder } from './step-recorder.js';
-import { requireInteger } from './validate.js';
+import { rejectFactory, requireInteger, requireModel, requireOptions } from './validate.js';
 
 /** Options for `stabilize`. */
 export interface StabilizeOptions {
@@ -57,6 +57,7 @@ function validatePlugins(plugins: unknown): PluginSlot[] {
   }
   const used = new Map<string, number>();
   return plugins.map((plugin: unknown, position) => {
+    rejectFactory('stabilize', `plugins[${position}]`, plugin);
     if (plugin == null || typeof plugin !== 'object') {
       throw new TypeError(`stabilize: plugins[${position}] must be a plugin object, got ${String(plugin)}`);
     }
@@ -154,16 +155,11 @@ export class StabilizedOptimizer extends tf.Optimizer {
     if (optimizer instanceof StabilizedOptimizer) {
       throw new TypeError('stabilize(optimizer, plugins): optimizer is already stabilized; put all plugins in one list');
     }
-    if (options == null || typeof options !== 'object') {
-      throw new TypeError(`stabilize(optimizer, plugins, options): options must be an object, got ${String(options)}`);
-    }
+    const checked = requireOptions<StabilizeOptions>('stabilize', options, ['model', 'every']);
     this.optimizer = optimizer;
     this.slots = validatePlugins(plugins);
-    this.every = requireInteger('stabilize', 'every', options.every ?? 1);
-    if (options.model !== undefined && !(options.model instanceof tf.LayersModel)) {
-      throw new TypeError('stabilize: options.model must be a tf.LayersModel');
-    }
-    this.model = options.model;
+    this.every = requireInteger('stabilize', 'every', checked.every ?? 1);
+    this.model = checked.model === undefined ? undefined : requireModel('stabilize', 'model', checked.model);
   }
 
   /** The plugins, in the order their hooks run. */
