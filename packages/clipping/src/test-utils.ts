@@ -35,7 +35,9 @@ export async function transformOnce(
   const variables = new Map<string, tf.Variable>();
   for (const [name, value] of Object.entries(weights)) variables.set(name, tf.variable(value, false));
   const described = params ?? paramsFor(grads);
-  if (step === 0) plugin.setup?.({ params: described, variables });
+  // A plain SGD stands in for the wrapped optimizer; the transforms here never call it.
+  const optimizer = tf.train.sgd(0.1);
+  if (step === 0) plugin.setup?.({ params: described, variables, optimizer });
   const recorded: Array<[string, tf.Tensor]> = [];
   const skips: tf.Tensor[] = [];
   const ctx: StepContext = {
@@ -43,6 +45,8 @@ export async function transformOnce(
     reporting: true,
     params: described,
     variables,
+    optimizer,
+    incomingGradients: grads,
     record: (name, value) => void recorded.push([name, tf.keep(typeof value === 'number' ? tf.scalar(value) : tf.clone(value))]),
     skipUpdateIf: (condition) => void skips.push(tf.keep(tf.clone(condition))),
   };
@@ -58,6 +62,7 @@ export async function transformOnce(
   for (const condition of skips) skip ||= (await condition.data())[0] !== 0;
   tf.dispose([...Object.values(output).filter((g) => !Object.values(grads).includes(g)), ...recorded.map(([, t]) => t), ...skips]);
   tf.dispose([...variables.values()]);
+  optimizer.dispose();
   return { grads: result, values, skip };
 }
 

@@ -15,6 +15,11 @@ export interface SetupContext {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** The model, when one was given to `stabilize`/`createTrainer`. */
   readonly model?: tf.LayersModel;
+  /**
+   * The wrapped optimizer that applies the updates (e.g. the `tf.train.adam(1e-3)` given to
+   * `stabilize`): read its class and settings; plugins that schedule the learning rate set it here.
+   */
+  readonly optimizer: tf.Optimizer;
 }
 
 /** What `transformGradients` and `afterUpdate` see in one step. */
@@ -28,6 +33,12 @@ export interface StepContext extends SetupContext {
   readonly reporting: boolean;
   /** The step's loss when the step came through `minimize` (as `fit` does); read it, never dispose it. */
   readonly loss?: tf.Scalar;
+  /**
+   * The step's gradients as the loss produced them, before any plugin transformed them (a plugin
+   * earlier in the list may have zeroed or clipped what `transformGradients` receives). Read them,
+   * never dispose them. In `afterUpdate` too.
+   */
+  readonly incomingGradients: GradientMap;
   /**
    * Publishes an on-device value for this step's report under `"<plugin name>/<name>"`. Nothing
    * is read here: every value recorded in a step is packed into one tensor and read back with a

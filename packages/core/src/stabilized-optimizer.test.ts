@@ -107,6 +107,37 @@ describeBackends('stabilize in fit', backends, () => {
     model.dispose();
   });
 
+  it('shows every plugin the wrapped optimizer and the gradients as they came, whatever ran before it', async () => {
+    const model = smallModel();
+    const inner = tf.train.sgd(0.05);
+    const seen: Array<{ incoming: number; current: number; optimizer: boolean }> = [];
+    const observer: StabilityPlugin = {
+      name: 'observer',
+      setup: (ctx) => void expect(ctx.optimizer).toBe(inner),
+      transformGradients(grads, ctx) {
+        const name = Object.keys(grads)[0]!;
+        ctx.record('incoming', tf.sum(tf.abs(ctx.incomingGradients[name]!)));
+        ctx.record('current', tf.sum(tf.abs(grads[name]!)));
+        seen.push({ incoming: 0, current: 0, optimizer: ctx.optimizer === inner });
+      },
+      onReport: (_report, { own }) => {
+        const last = seen[seen.length - 1]!;
+        last.incoming = own['incoming'] as number;
+        last.current = own['current'] as number;
+      },
+    };
+    const optimizer = stabilize(inner, [scaleGradients(0), observer], { model });
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    await model.fit(data.xs, data.ys, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+    await optimizer.flush();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.optimizer).toBe(true);
+    expect(seen[0]!.current).toBe(0);
+    expect(seen[0]!.incoming).toBeGreaterThan(0);
+    optimizer.dispose();
+    model.dispose();
+  });
+
   it('applies rewritten gradients: scaling by 0.5 with SGD equals halving the learning rate', async () => {
     const scaled = smallModel(3);
     const halved = smallModel(3);

@@ -309,7 +309,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     }
     if (this.setUp) return;
     this.setUp = true;
-    const context: SetupContext = { params: this.params!, variables: this.variables, model: this.model };
+    const context: SetupContext = { params: this.params!, variables: this.variables, model: this.model, optimizer: this.optimizer };
     for (const { plugin } of this.slots) plugin.setup?.(context);
   }
 
@@ -340,14 +340,18 @@ export class StabilizedOptimizer extends tf.Optimizer {
     const reporting = listening && step % this.every === 0;
     const recorder = new StepRecorder(reporting || forceReport);
     const skipConditions: tf.Tensor[] = [];
+    const incomingGradients: GradientMap = {};
+    for (const entry of list) if (entry.tensor != null) incomingGradients[entry.name] = entry.tensor;
     let inTransform = false;
     const contextFor = (key: string): StepContext => ({
       step,
       reporting,
       loss,
+      incomingGradients,
       params: this.params!,
       variables: this.variables,
       model: this.model,
+      optimizer: this.optimizer,
       record: (name, value) => {
         if (reporting) recorder.record(`${key}/${name}`, value);
       },
@@ -365,8 +369,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
       if (this.slots.some((slot) => slot.plugin.transformGradients)) {
         inTransform = true;
         const result = tf.tidy(() => {
-          let grads: GradientMap = {};
-          for (const entry of list) if (entry.tensor != null) grads[entry.name] = entry.tensor;
+          let grads: GradientMap = { ...incomingGradients };
           for (const { plugin, key } of this.slots) {
             if (!plugin.transformGradients) continue;
             const output = plugin.transformGradients(grads, contextFor(key));
