@@ -2,7 +2,7 @@
 // '@gs/monitor/node'.
 export { monitor, GradientMonitor, type MonitorOptions } from './monitor.js';
 export { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
-export type { ActivationStats, LayerStats, LossPoint, MonitorRecord } from './monitor-record.js';
+export type { ActivationStats, Histogram, LayerStats, LossPoint, MonitorRecord } from './monitor-record.js';
 export { groupByLayer, type LayerGroup } from './layer-groups.js';
 export {
   DETECTOR_ACTIONS,
