@@ -372,6 +372,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     const incomingGradients: GradientMap = {};
     for (const entry of list) if (entry.tensor != null) incomingGradients[entry.name] = entry.tensor;
     let inTransform = false;
+    let deferredBy: string | undefined;
     const contextFor = (key: string): StepContext => ({
       step,
       reporting,
@@ -388,6 +389,10 @@ export class StabilizedOptimizer extends tf.Optimizer {
         if (!inTransform) throw new Error(`plugin '${key}': skipUpdateIf can only be called from transformGradients`);
         skipConditions.push(condition);
       },
+      deferUpdate: () => {
+        if (!inTransform) throw new Error(`plugin '${key}': deferUpdate can only be called from transformGradients`);
+        deferredBy ??= key;
+      },
     });
 
     const originals = new Set(list.map((entry) => entry.tensor).filter((tensor) => tensor != null));
@@ -402,6 +407,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
           for (const { plugin, key } of this.slots) {
             if (!plugin.transformGradients) continue;
             const output = plugin.transformGradients(grads, contextFor(key));
+            // A deferred step ends here: later plugins, the update and afterUpdate are skipped.
+            if (deferredBy !== undefined) return { grads: list, anySkip: undefined };
             if (output !== undefined) grads = validateGradientMap(output, grads, key);
           }
           const anySkip = skipConditions.length
@@ -419,28 +426,30 @@ export class StabilizedOptimizer extends tf.Optimizer {
         skip = result.anySkip;
       }
 
-      const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
-      if (skip) snapshot = updated.map((variable) => tf.clone(variable));
-      this.optimizer.applyGradients(transformed);
-      if (skip && snapshot) {
-        const before = snapshot;
-        const condition = skip;
-        tf.tidy(() => {
-          // The scalar condition is broadcast with an element-wise add: tf.where's own broadcasting
-          // goes through Tile, which the cpu backend (and webgpu, for CPU-held inputs) runs with a
-          // synchronous read.
-          const conditionValue = tf.cast(condition, 'float32');
-          updated.forEach((variable, i) => {
-            const fullCondition = tf.notEqual(tf.add(tf.zerosLike(variable), conditionValue), 0);
-            variable.assign(tf.where(fullCondition, before[i]!, variable));
+      if (deferredBy === undefined) {
+        const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
+        if (skip) snapshot = updated.map((variable) => tf.clone(variable));
+        this.optimizer.applyGradients(transformed);
+        if (skip && snapshot) {
+          const before = snapshot;
+          const condition = skip;
+          tf.tidy(() => {
+            // The scalar condition is broadcast with an element-wise add: tf.where's own broadcasting
+            // goes through Tile, which the cpu backend (and webgpu, for CPU-held inputs) runs with a
+            // synchronous read.
+            const conditionValue = tf.cast(condition, 'float32');
+            updated.forEach((variable, i) => {
+              const fullCondition = tf.notEqual(tf.add(tf.zerosLike(variable), conditionValue), 0);
+              variable.assign(tf.where(fullCondition, before[i]!, variable));
+            });
           });
-        });
-      }
+        }
 
-      if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
-        tf.tidy(() => {
-          for (const { plugin, key } of this.slots) plugin.afterUpdate?.(contextFor(key));
-        });
+        if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
+          tf.tidy(() => {
+            for (const { plugin, key } of this.slots) plugin.afterUpdate?.(contextFor(key));
+          });
+        }
       }
       if (loss) recorder.record(LOSS_KEY, loss);
     } catch (error) {
