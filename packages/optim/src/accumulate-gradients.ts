@@ -30,7 +30,8 @@ export const WHOLE_BATCH_PLUGINS = ['trustRatio'] as const;
  * buffer the size of the parameters, reused.
  *
  * Order: plugins before it see every micro-batch (clipping or `nonFinite` per micro-batch — a
- * micro-batch they zero contributes zero, and the mean still divides by `steps`); plugins after it
+ * micro-batch they zero contributes zero, and the mean still divides by `steps`; a skip requested
+ * on the last micro-batch of a window undoes that window's update); plugins after it
  * see the accumulated gradient. `trustRatio` must come after it (it needs the whole batch's
  * gradient): the other order is an error. Schedules may go anywhere (they count updates).
  * The buffer is not saved by `model.save`: a window cut by save/load starts over.

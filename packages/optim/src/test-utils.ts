@@ -2,10 +2,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { StabilityPlugin, StepReport } from '@gs/core';
 import { accumulateGradients } from './accumulate-gradients.js';
+import { centralizeGradients } from './centralize-gradients.js';
 import { cosineDecay } from './cosine-decay.js';
+import { emaWeights } from './ema-weights.js';
 import { learningRateSchedule } from './learning-rate-schedule.js';
+import { lookahead } from './lookahead.js';
 import { oneCycle } from './one-cycle.js';
+import { skipLargeUpdates } from './skip-large-updates.js';
 import { stepDecay } from './step-decay.js';
+import { trustRatio } from './trust-ratio.js';
 import { warmup } from './warmup.js';
 
 /** The tfjs variables behind a model's trainable weights, in the order `fit` passes them. */
@@ -42,8 +47,12 @@ export async function saveAndLoad(model: tf.LayersModel): Promise<tf.LayersModel
   return tf.loadLayersModel(tf.io.fromMemory(artifacts!));
 }
 
-/** One of every plugin of the package, with settings that make it act within a few steps. */
-export const PLUGINS: Array<[string, () => StabilityPlugin]> = [
+/**
+ * One of every plugin of the package, with settings that make it act within a few steps, and the
+ * optimizer to wrap it around when Adam does not fit (LARS needs SGD or momentum). Listed in an
+ * order that works in one plugin list.
+ */
+export const PLUGINS: Array<[string, () => StabilityPlugin, (() => tf.Optimizer)?]> = [
   ['warmup', () => warmup({ steps: 5 })],
   ["warmup('exponential')", () => warmup({ steps: 5, curve: 'exponential' })],
   ['cosineDecay', () => cosineDecay({ decaySteps: 20, warmupSteps: 3 })],
@@ -51,4 +60,10 @@ export const PLUGINS: Array<[string, () => StabilityPlugin]> = [
   ['oneCycle', () => oneCycle({ totalSteps: 20 })],
   ['learningRateSchedule', () => learningRateSchedule((update) => 1 / (1 + update))],
   ['accumulateGradients', () => accumulateGradients({ steps: 3 })],
+  ['centralizeGradients', () => centralizeGradients()],
+  ["trustRatio('gradients')", () => trustRatio({ applyTo: 'gradients', weightDecay: 0.01 }), () => tf.train.momentum(0.01, 0.9)],
+  ["trustRatio('updates')", () => trustRatio({ applyTo: 'updates', weightDecay: 0.01 })],
+  ['skipLargeUpdates', () => skipLargeUpdates({ maxNorm: 0.5 })],
+  ['emaWeights', () => emaWeights({ decay: 0.9 })],
+  ['lookahead', () => lookahead({ syncPeriod: 3 })],
 ];
