@@ -43,6 +43,7 @@ export {
   toJsonLine,
   type JsonLinesEntry,
 } from './record-format.js';
+export { jacobianSpectrum, type JacobianSpectrum, type JacobianSpectrumOptions } from './jacobian-spectrum.js';
 export {
   signalPropagation,
   type LayerSignal,
