@@ -49,6 +49,9 @@ export async function transformOnce(
     incomingGradients: grads,
     record: (name, value) => void recorded.push([name, tf.keep(typeof value === 'number' ? tf.scalar(value) : tf.clone(value))]),
     skipUpdateIf: (condition) => void skips.push(tf.keep(tf.clone(condition))),
+    deferUpdate: () => {
+      throw new Error('transformOnce: no clipping transform defers an update');
+    },
   };
   const output = tf.tidy(() => plugin.transformGradients?.(grads, ctx) ?? grads);
   const result: Record<string, number[]> = {};

@@ -1,3 +1,4 @@
+export { AUTOMATIC_REPORT_LAG, FitCallback } from './fit-callback.js';
 export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
 export type {
   GradientMap,

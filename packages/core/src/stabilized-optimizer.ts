@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FIT_PROTOCOL, FitCallback, type FitProtocol } from './fit-callback.js';
 import { describeParams, describeVariables, type ParamInfo } from './param-info.js';
 import type {
   GradientMap,
@@ -48,6 +49,8 @@ export interface NamedGradient {
 export type VariableGradients = tf.NamedTensorMap | NamedGradient[];
 
 const LOSS_KEY = 'loss';
+/** How many scheduled reports `waitForReports` remembers (it waits at most this many − 1 steps behind). */
+const RECENT_REPORTS_KEPT = 8;
 const STABILIZED = Symbol.for('gradient-stability.StabilizedOptimizer');
 const HOOKS = ['setup', 'transformGradients', 'afterUpdate', 'onReport', 'dispose'] as const;
 
@@ -140,8 +143,12 @@ export class StabilizedOptimizer extends tf.Optimizer {
   private setUp = false;
   private stepIndex = 0;
   private reportChain: Promise<void> = Promise.resolve();
+  /** The latest scheduled reports: the step and the chain that settles once it was delivered. */
+  private recentReports: { step: number; delivered: Promise<void> }[] = [];
   private failure?: unknown;
   private stopReason?: string;
+  /** The model `fit` trains with this optimizer (told by core's fit callback). */
+  private trainingModel?: tf.LayersModel;
 
   constructor(optimizer: tf.Optimizer, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
     super();
@@ -240,15 +247,37 @@ export class StabilizedOptimizer extends tf.Optimizer {
   }
 
   /**
-   * A tfjs callback for `fit`/`fitDataset` that waits for each batch's report before the next
-   * batch, so detector errors and stop requests take effect at the batch that caused them rather
-   * than a few batches later. Optional: without it reports still arrive, asynchronously.
+   * Resolves once the reports of every step except the latest `behind` ones have been delivered
+   * (`behind = 0`: all of them, like `flush`); rejects with the first plugin error.
    */
-  fitCallback(): tf.CustomCallback {
-    return new tf.CustomCallback({
-      onBatchEnd: () => this.flush(),
-      onTrainEnd: () => this.flush(),
-    });
+  async waitForReports(behind = 0): Promise<void> {
+    const lastWanted = this.stepIndex - 1 - Math.min(behind, RECENT_REPORTS_KEPT - 1);
+    let target: Promise<void> | undefined = behind <= 0 ? this.reportChain : undefined;
+    for (const report of this.recentReports) if (report.step <= lastWanted) target = report.delivered;
+    await target;
+    this.throwIfFailed();
+  }
+
+  /**
+   * A `fit`/`fitDataset` callback that waits for each batch's report before the next batch, so
+   * plugin errors and stop requests take effect at the batch that caused them. Optional: without
+   * it, core's own fit callback (added by tfjs to every `fit`) lets reports lag at most one batch
+   * (`AUTOMATIC_REPORT_LAG`). It may stand anywhere in a callbacks array, next to plain callback
+   * objects (`{ onBatchEnd }`, tfjs-vis) or tfjs's own callbacks (`tf.callbacks.earlyStopping()`)
+   * — though tfjs itself cannot mix those two kinds in one array unless a tfjs callback comes first.
+   */
+  fitCallback(): FitCallback {
+    return new FitCallback(this[FIT_PROTOCOL]());
+  }
+
+  /** How core's fit callbacks wait for reports and learn the model being trained. */
+  [FIT_PROTOCOL](): FitProtocol {
+    return {
+      waitForReports: (behind) => this.waitForReports(behind),
+      setTrainingModel: (model) => {
+        this.trainingModel = model;
+      },
+    };
   }
 
   /** The wrapped optimizer's state (iteration count, moments), for `model.save` with `includeOptimizer`. */
@@ -343,6 +372,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     const incomingGradients: GradientMap = {};
     for (const entry of list) if (entry.tensor != null) incomingGradients[entry.name] = entry.tensor;
     let inTransform = false;
+    let deferredBy: string | undefined;
     const contextFor = (key: string): StepContext => ({
       step,
       reporting,
@@ -359,6 +389,10 @@ export class StabilizedOptimizer extends tf.Optimizer {
         if (!inTransform) throw new Error(`plugin '${key}': skipUpdateIf can only be called from transformGradients`);
         skipConditions.push(condition);
       },
+      deferUpdate: () => {
+        if (!inTransform) throw new Error(`plugin '${key}': deferUpdate can only be called from transformGradients`);
+        deferredBy ??= key;
+      },
     });
 
     const originals = new Set(list.map((entry) => entry.tensor).filter((tensor) => tensor != null));
@@ -373,6 +407,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
           for (const { plugin, key } of this.slots) {
             if (!plugin.transformGradients) continue;
             const output = plugin.transformGradients(grads, contextFor(key));
+            // A deferred step ends here: later plugins, the update and afterUpdate are skipped.
+            if (deferredBy !== undefined) return { grads: list, anySkip: undefined };
             if (output !== undefined) grads = validateGradientMap(output, grads, key);
           }
           const anySkip = skipConditions.length
@@ -390,28 +426,30 @@ export class StabilizedOptimizer extends tf.Optimizer {
         skip = result.anySkip;
       }
 
-      const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
-      if (skip) snapshot = updated.map((variable) => tf.clone(variable));
-      this.optimizer.applyGradients(transformed);
-      if (skip && snapshot) {
-        const before = snapshot;
-        const condition = skip;
-        tf.tidy(() => {
-          // The scalar condition is broadcast with an element-wise add: tf.where's own broadcasting
-          // goes through Tile, which the cpu backend (and webgpu, for CPU-held inputs) runs with a
-          // synchronous read.
-          const conditionValue = tf.cast(condition, 'float32');
-          updated.forEach((variable, i) => {
-            const fullCondition = tf.notEqual(tf.add(tf.zerosLike(variable), conditionValue), 0);
-            variable.assign(tf.where(fullCondition, before[i]!, variable));
+      if (deferredBy === undefined) {
+        const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
+        if (skip) snapshot = updated.map((variable) => tf.clone(variable));
+        this.optimizer.applyGradients(transformed);
+        if (skip && snapshot) {
+          const before = snapshot;
+          const condition = skip;
+          tf.tidy(() => {
+            // The scalar condition is broadcast with an element-wise add: tf.where's own broadcasting
+            // goes through Tile, which the cpu backend (and webgpu, for CPU-held inputs) runs with a
+            // synchronous read.
+            const conditionValue = tf.cast(condition, 'float32');
+            updated.forEach((variable, i) => {
+              const fullCondition = tf.notEqual(tf.add(tf.zerosLike(variable), conditionValue), 0);
+              variable.assign(tf.where(fullCondition, before[i]!, variable));
+            });
           });
-        });
-      }
+        }
 
-      if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
-        tf.tidy(() => {
-          for (const { plugin, key } of this.slots) plugin.afterUpdate?.(contextFor(key));
-        });
+        if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
+          tf.tidy(() => {
+            for (const { plugin, key } of this.slots) plugin.afterUpdate?.(contextFor(key));
+          });
+        }
       }
       if (loss) recorder.record(LOSS_KEY, loss);
     } catch (error) {
@@ -437,7 +475,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
       params: this.params ?? [],
       stopTraining: (reason: string) => {
         this.stopReason ??= reason;
-        if (this.model) this.model.stopTraining = true;
+        const model = this.model ?? this.trainingModel;
+        if (model) model.stopTraining = true;
       },
     };
   }
@@ -465,6 +504,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
         this.failure ??= error;
       },
     );
+    this.recentReports.push({ step, delivered: this.reportChain });
+    if (this.recentReports.length > RECENT_REPORTS_KEPT) this.recentReports.shift();
     return delivered;
   }
 }

@@ -92,7 +92,10 @@ export interface Detector {
   reset?(): void;
 }
 
-/** The error thrown (from `onReport`, surfacing at the next step or `flush()`) by a detector with `action: 'throw'`. */
+/**
+ * The error thrown (from `onReport`; it ends `fit` within one batch, and surfaces at the next step
+ * or `flush()` in custom loops) by a detector with `action: 'throw'`.
+ */
 export class GradientAlarmError extends Error {
   /** The event that raised the error. */
   readonly event: DetectorEvent;
