@@ -47,8 +47,13 @@ export interface LayerStats {
   readonly layerClass?: string;
   /** The layer's activation, when known. */
   readonly activation?: string;
-  /** L2 norm of all of the layer's gradients together: sqrt(Σ_params Σ g²). */
+  /** L2 norm of all of the layer's gradients together: sqrt(Σ_params Σ g²), as the monitor received them. */
   readonly gradientNorm: number;
+  /**
+   * The same norm of the raw gradients, as the loss produced them (`ctx.incomingGradients`), when a
+   * plugin before the monitor changed them (clipping, `nonFinite`); absent when they are the same.
+   */
+  readonly incomingGradientNorm?: number;
   /** L2 norm of all of the layer's weights after the update. */
   readonly weightNorm: number;
   /** ‖W_after − W_before‖ / ‖W_before‖ over the layer's weights (≈1e-3 is the usual healthy size). */
@@ -75,6 +80,13 @@ export interface MonitorRecord {
   readonly layers: readonly LayerStats[];
   /** Values other plugins recorded in the same step, keyed `"<plugin>/<name>"` (e.g. `clipByGlobalNorm/norm`). */
   readonly extras: Readonly<Record<string, RecordedValue>>;
+  /** On probe steps: whether every value of the probe batch is finite (false: the data has NaN/Inf). */
+  readonly probeInputFinite?: boolean;
+}
+
+/** The gradient norm detectors judge: the raw one when a plugin before the monitor changed the gradients. */
+export function rawGradientNorm(layer: LayerStats): number {
+  return layer.incomingGradientNorm ?? layer.gradientNorm;
 }
 
 /** The loss at one step (every step core reports, also between the monitor's own steps). */
