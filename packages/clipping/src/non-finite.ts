@@ -96,7 +96,7 @@ function describeFlags(flags: readonly number[], params: readonly ParamInfo[]): 
  *   moments decay (Adam: `m ← β₁m`, `v ← β₂v`, bias correction moves on; momentum:
  *   `velocity ← μ·velocity`). After `maxConsecutive` skipped steps in a row, the next report throws
  *   an error naming the first parameter (in gradient order) that was non-finite at the start of
- *   that run, which fails training (`fit` rejects at the next batch; `flush()` rejects).
+ *   that run, which fails training (`fit` rejects within one batch; `flush()` rejects).
  * - `'throw'`: like `'skip'` (the bad step's update is undone, so weights stay clean) and the first
  *   report that sees a non-finite step throws the same kind of error.
  *

@@ -127,7 +127,8 @@ export interface StabilityPlugin {
   afterUpdate?(ctx: StepContext): void;
   /**
    * Receives the step's recorded values as host numbers, in step order, on reporting steps. May
-   * be async; an error thrown here surfaces at the next step and in `flush()`.
+   * be async; an error thrown here ends `fit` within one batch (see `AUTOMATIC_REPORT_LAG`), and
+   * surfaces at the next step and in `flush()`.
    */
   onReport?(report: StepReport, view: PluginReportView): void | Promise<void>;
   /** Frees what the plugin keeps across steps; called by `optimizer.dispose()`. */
