@@ -4,3 +4,4 @@ export { consoleSink, formatRecordTable, type ConsoleSinkOptions } from './node/
 export { csvSink } from './node/csv-sink.js';
 export { jsonLinesSink, type JsonLinesSinkOptions } from './node/json-lines-sink.js';
 export { svgChartSink, writeCharts, type ChartFiles } from './node/write-charts.js';
+export { diagnoseCli, loadDataFile, loadModelFile, type CliOutput } from './node/diagnose-cli.js';
