@@ -2,7 +2,14 @@
 // '@gs/monitor/node'.
 export { monitor, GradientMonitor, type MonitorOptions } from './monitor.js';
 export { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
-export { rawGradientNorm, type ActivationStats, type LayerStats, type LossPoint, type MonitorRecord } from './monitor-record.js';
+export {
+  rawGradientNorm,
+  type ActivationStats,
+  type Histogram,
+  type LayerStats,
+  type LossPoint,
+  type MonitorRecord,
+} from './monitor-record.js';
 export { groupByLayer, type LayerGroup } from './layer-groups.js';
 export {
   DETECTOR_ACTIONS,
@@ -68,6 +75,7 @@ export {
   toJsonLine,
   type JsonLinesEntry,
 } from './record-format.js';
+export { jacobianSpectrum, type JacobianSpectrum, type JacobianSpectrumOptions } from './jacobian-spectrum.js';
 export {
   signalPropagation,
   type LayerSignal,
