@@ -1,3 +1,5 @@
+import { invalidOption } from '@gs/core';
+import { requireObject } from './argument-checks.js';
 import { formatNumber, type DetectorEvent } from './detector.js';
 import { activationGain, amplification, type InitialLayerWeights } from './initial-weights.js';
 import type { LayerArchitecture, ModelArchitecture } from './model-architecture.js';
@@ -57,6 +59,7 @@ function round(value: number): number {
 
 /** The tfjs call that builds the same optimizer with learning rate `learningRate`. */
 export function optimizerCall(optimizer: OptimizerSettings | undefined, learningRate: number): string {
+  if (typeof learningRate !== 'number' || !(learningRate > 0)) invalidOption('optimizerCall', 'learningRate', 'a positive number', learningRate);
   const factory = FACTORIES[optimizer?.className ?? ''] ?? 'sgd';
   const momentum = factory === 'momentum' ? `, ${optimizer?.momentum ?? 0.9}` : '';
   return `tf.train.${factory}(${learningRate}${momentum})`;
@@ -113,6 +116,8 @@ function clipThreshold(setup: TrainingSetup): { threshold: number; measured: boo
  * // 'tf.train.sgd(0.01)'
  */
 export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): Remedy[] {
+  requireObject('rankRemedies', 'event', event, 'a DetectorEvent', ['detector', 'step']);
+  requireObject('rankRemedies', 'setup', setup, 'a TrainingSetup object (monitor.trainingSetup())');
   const architecture = setup.architecture;
   const optimizer = setup.optimizer;
   const learningRate = optimizer?.learningRate;

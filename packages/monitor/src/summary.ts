@@ -1,6 +1,7 @@
 import { formatNumber, SOURCE_PHRASES, type DetectorEvent, type NonFiniteSource, type Verdict } from './detector.js';
 import type { MonitorHistory } from './monitor-history.js';
 import type { MonitorRecord } from './monitor-record.js';
+import { requireArray } from './argument-checks.js';
 import { rankRemedies, type TrainingSetup } from './rank-remedies.js';
 import { remedyText, type Remedy } from './remedy.js';
 
@@ -148,7 +149,7 @@ function priority(event: DetectorEvent): number {
  * trouble is closest to its cause), ties at the same step broken by `VERDICT_PRIORITY`.
  */
 export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | undefined {
-  return events
+  return requireArray<DetectorEvent>('primaryEvent', 'events', events, 'an array of DetectorEvent')
     .filter((event) => event.verdict !== undefined)
     .reduce<DetectorEvent | undefined>((best, event) => {
       if (!best) return event;
