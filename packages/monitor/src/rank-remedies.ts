@@ -334,7 +334,14 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
       break;
     case 'dead units':
       if (Number.isFinite(ratio) && ratio > 1e-2) add(lowerLearningRate());
-      add(initialize('he', 'resets every bias to 0 and every kernel to He scale, reviving units that negative biases or a bad init killed (Lu et al. 2019)'));
+      add(
+        initialize(
+          'he',
+          preserving
+            ? 'the kernels are already variance-preserving, so the biases (or an earlier update) killed the units: this resets every bias to 0 (Lu et al. 2019)'
+            : 'resets every bias to 0 and every kernel to He scale, reviving units that negative biases or a bad init killed (Lu et al. 2019)',
+        ),
+      );
       if (activations.includes('relu')) {
         add({
           id: 'eluActivation',

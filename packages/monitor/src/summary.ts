@@ -187,14 +187,15 @@ export function summarize(history: MonitorHistory, setup?: TrainingSetup): Monit
   const fixes: Remedy[] = [];
   const ranked = (event: DetectorEvent) =>
     setup ? rankRemedies(event, { ...setup, records: setup.records?.filter((record) => record.step <= event.step) }) : (event.fixes ?? []);
-  // The verdict's remedies first, then the best remedy for each other verdict that fired.
+  // The verdict's remedies first, then the best remedy for each other verdict found at the same
+  // step (later events are usually consequences of the first: dead units after a too-high rate).
   const addFix = (fix: Remedy | undefined) => {
     if (fix && !fixes.some((known) => known.id === fix.id)) fixes.push(fix);
   };
   if (primary) ranked(primary).forEach(addFix);
   const verdicts = new Set(primary?.verdict ? [primary.verdict] : []);
   for (const event of history.events) {
-    if (!event.verdict || verdicts.has(event.verdict)) continue;
+    if (!event.verdict || verdicts.has(event.verdict) || (primary && event.step !== primary.step)) continue;
     verdicts.add(event.verdict);
     addFix(ranked(event).find((fix) => !fixes.some((known) => known.id === fix.id)));
   }
