@@ -14,6 +14,7 @@ import {
   runConfiguration,
 } from '@gs/example-demo';
 import { loadDigits } from './load-digits.js';
+import { mountDiagnoseView } from './diagnose-view.js';
 
 const BATCH_SIZE = 64;
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -131,7 +132,9 @@ async function main(): Promise<void> {
     void train(data);
   });
   byId<HTMLButtonElement>('train').disabled = false;
+  const diagnosing = mountDiagnoseView(byId('diagnose'), data.train);
   if (autostart) await train(data);
+  await diagnosing;
 }
 
 main().catch((error: Error) => {
