@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,10 @@ it('the CLI trains configurations in worker processes (--jobs 2) and writes the 
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('sigmoid + ReZero residual');
     // The warmup case (6 blocks × 512, run after the others) was skipped as asked.
     expect(existsSync(join(out, 'warmup-case.json'))).toBe(false);
+    // One TensorBoard run per configuration, written by the worker processes, and how to open them.
+    for (const id of only) expect(readdirSync(join(out, 'tensorboard', id))).toEqual([expect.stringMatching(/^events\.out\.tfevents\./)]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('tensorboard --logdir tensorboard');
+    expect(stdout).toContain(`tensorboard --logdir ${out}/tensorboard`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -97,8 +97,10 @@ bar?.start(total, 0, { run: 'seed figures', loss: '' });
 let done = 0;
 const jobs = options.jobs ?? Math.min(2, availableParallelism());
 console.log(`Training in ${jobs} process${jobs === 1 ? '' : 'es'} (--jobs).`);
+const directory = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
 const demo = await runDemo({
   backend,
+  reportDirectory: directory,
   size,
   data,
   only,
@@ -122,7 +124,6 @@ const demo = await runDemo({
 });
 bar?.stop();
 
-const directory = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
 await writeReport(directory, demo);
 console.log(`\n${resultsTable(demo.runs)}\n`);
 const normal = demo.matrixProducts['N(0, 1) entries']!;
@@ -142,3 +143,4 @@ if (options.warmupCase) {
   console.log(`\n${warmupTable(warmupResult)}`);
 }
 console.log(`Report written to ${directory}/report.md (charts in ${directory}/charts, numbers in results.json) in ${demo.seconds.toFixed(0)} s.`);
+console.log(`TensorBoard logs: tensorboard --logdir ${directory}/${demo.tensorBoard}`);
