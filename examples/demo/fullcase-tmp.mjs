@@ -1,0 +1,14 @@
+import { setupBackend } from '@gs/backends';
+import { loadMnist } from './dist/mnist-node.js';
+import { WARMUP_CASE, runWarmupCase } from './dist/warmup-case.js';
+import { warmupTable, writeWarmupSection } from './dist/warmup-report.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
+const backend = await setupBackend(process.argv[2] ?? 'auto');
+console.log(backend.backend, backend.reason);
+const data = loadMnist({ train: 4000, test: 1000 });
+const result = await runWarmupCase({ size: WARMUP_CASE, train: data.train, test: data.test, onStep: (id, step, loss) => { if (step % 10 === 0) console.log(id, step, loss.toFixed(3)); } });
+mkdirSync('/tmp/i17-full', { recursive: true });
+writeFileSync('/tmp/i17-full/report.md', '# warmup case\n');
+await writeWarmupSection('/tmp/i17-full', result);
+console.log(warmupTable(result));
+process.exit(0);
