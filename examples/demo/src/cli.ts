@@ -8,6 +8,7 @@ import { type DemoSize, FULL_SIZE, SMALL_SIZE, demoConfigurations } from './conf
 import { runDemo } from './demo.js';
 import { loadMnist } from './mnist-node.js';
 import { formatNumber, resultsTable, writeReport } from './report-writer.js';
+import { SECTIONS, type SectionName, runAtlasSection, runDepthSection, runSequenceSection } from './sections.js';
 
 function positiveInteger(option: string) {
   return (value: string): number => {
@@ -36,7 +37,7 @@ const program = new Command()
   .option('--width <n>', 'units per hidden layer', positiveInteger('--width'))
   .option('--steps <n>', 'training steps per configuration', positiveInteger('--steps'))
   .option('--batch-size <n>', 'batch size', positiveInteger('--batch-size'))
-  .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')})`)
+  .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')}) or report sections (${SECTIONS.join(', ')})`)
   .option('--jobs <n>', 'train configurations in this many processes (default: 2 on machines with 2+ cores)', positiveInteger('--jobs'))
   .option('--out <dir>', 'report directory', 'report')
   .option('--no-progress', 'no progress bar (plain lines instead)');
@@ -64,9 +65,11 @@ const size: DemoSize = {
   ...(options.batchSize ? { batchSize: options.batchSize } : {}),
 };
 const known = demoConfigurations(size).map((configuration) => configuration.id);
-const only = options.only?.split(',').map((id) => id.trim()).filter(Boolean);
+const requested = options.only?.split(',').map((id) => id.trim()).filter(Boolean);
+const sections = (requested ?? []).filter((id): id is SectionName => (SECTIONS as readonly string[]).includes(id));
+const only = requested?.filter((id) => !sections.includes(id as SectionName));
 for (const id of only ?? []) {
-  if (!known.includes(id)) program.error(`--only: unknown configuration '${id}'; known: ${known.join(', ')}`);
+  if (!known.includes(id)) program.error(`--only: unknown configuration or section '${id}'; known: ${[...known, ...SECTIONS].join(', ')}`);
 }
 
 const backend = await setupBackend(options.backend);
@@ -74,6 +77,28 @@ console.log(`Backend: ${backend.backend} — ${backend.reason}.`);
 if (backend.backend !== 'webgpu' && options.backend === 'auto') {
   console.log('(Install a Vulkan driver such as Mesa lavapipe ≥ 25 to run on WebGPU without a GPU; see the README.)');
 }
+const reportDirectory = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+const sectionOptions = {
+  backend: backend.backend,
+  full: options.full,
+  jobs: options.jobs ?? Math.min(2, availableParallelism()),
+  directory: reportDirectory,
+  log: (line: string) => console.log(line),
+  overrides: { depth: options.depth, width: options.width, steps: options.steps, batchSize: options.batchSize },
+};
+if (sections.includes('atlas')) {
+  const atlas = await runAtlasSection(sectionOptions);
+  console.log(`Atlas written to ${reportDirectory}/atlas.md, atlas.svg and atlas.json (critical σ_w² ${atlas.critical.sigmaW2.toFixed(4)}).`);
+}
+if (sections.includes('depth')) {
+  await runDepthSection(sectionOptions);
+  console.log(`Depth records written to ${reportDirectory}/depth.md and depth.json.`);
+}
+if (sections.includes('sequence')) {
+  await runSequenceSection(sectionOptions);
+  console.log(`Sequence case written to ${reportDirectory}/sequence.md and sequence.json.`);
+}
+if (sections.length > 0 && only?.length === 0) process.exit(0);
 console.log(
   `Size: depth ${size.depth}, width ${size.width}, ${size.steps} steps × batch ${size.batchSize}, ` +
     `${size.trainImages} training / ${size.testImages} test digits${options.full ? ' (--full)' : ''}.`,
