@@ -1,3 +1,4 @@
+export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
 export { AUTOMATIC_REPORT_LAG, FitCallback } from './fit-callback.js';
 export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
 export type {

@@ -439,7 +439,7 @@ describe('bad input', () => {
 
   it('rejects a non-optimizer, a non-array plugin list, a nameless plugin and a bad every', () => {
     expect(() => stabilize({ minimize() {} } as unknown as tf.Optimizer)).toThrow(/optimizer must be a tf\.Optimizer.*got Object/);
-    expect(() => stabilize('adam' as unknown as tf.Optimizer)).toThrow(/optimizer must be a tf\.Optimizer.*got string/);
+    expect(() => stabilize('adamm' as unknown as tf.Optimizer)).toThrow(/stabilize: optimizer must be a tf\.Optimizer.*'adam'.*got "adamm"/);
     expect(() => stabilize(tf.train.sgd(0.1), {} as unknown as StabilityPlugin[])).toThrow(/plugins must be an array/);
     expect(() => stabilize(tf.train.sgd(0.1), [{} as StabilityPlugin])).toThrow(/plugins\[0\] has no name/);
     expect(() => stabilize(tf.train.sgd(0.1), [], { every: 0 })).toThrow(/every must be an integer ≥ 1, got 0/);

@@ -9,6 +9,7 @@ import type {
   StepContext,
   StepReport,
 } from './plugin.js';
+import { resolveOptimizer, type OptimizerName } from './optimizer-by-name.js';
 import { StepRecorder } from './step-recorder.js';
 import { rejectFactory, requireInteger, requireModel, requireOptions } from './validate.js';
 
@@ -150,8 +151,9 @@ export class StabilizedOptimizer extends tf.Optimizer {
   /** The model `fit` trains with this optimizer (told by core's fit callback). */
   private trainingModel?: tf.LayersModel;
 
-  constructor(optimizer: tf.Optimizer, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
+  constructor(optimizerOrName: tf.Optimizer | OptimizerName, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
     super();
+    const optimizer = resolveOptimizer('stabilize', optimizerOrName) as tf.Optimizer;
     if (!(optimizer instanceof tf.Optimizer)) {
       throw new TypeError(
         `stabilize(optimizer, plugins): optimizer must be a tf.Optimizer such as tf.train.adam(1e-3), got ${
@@ -518,6 +520,13 @@ tf.serialization.registerClass(StabilizedOptimizer);
  * `minimize` in your own loop. With an empty plugin list it applies exactly the updates of the
  * wrapped optimizer.
  *
+ * `optimizer` may also be a name `model.compile` accepts (`'sgd'`, `'adam'`, `'adagrad'`,
+ * `'adadelta'`, `'adamax'`, `'rmsprop'`), created with tfjs-layers' defaults for that name (see
+ * `optimizerByName`), so `compile({ optimizer: 'adam' })` becomes
+ * `compile({ optimizer: stabilize('adam', [clipByGlobalNorm(1)]) })` — like Keras's `clipnorm=`
+ * or Lightning's `gradient_clip_val=`. The stabilized optimizer owns (and disposes) an optimizer
+ * it created from a name.
+ *
  * Defaults: `every = 1` (report every step); no model.
  *
  * @example
@@ -526,9 +535,12 @@ tf.serialization.registerClass(StabilizedOptimizer);
  *   loss: 'categoricalCrossentropy',
  * });
  * await model.fit(xs, ys, { epochs: 5 });
+ *
+ * @example
+ * model.compile({ optimizer: stabilize('adam', [clipByGlobalNorm(1)]), loss: 'meanSquaredError' });
  */
 export function stabilize(
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | OptimizerName,
   plugins: readonly StabilityPlugin[] = [],
   options: StabilizeOptions = {},
 ): StabilizedOptimizer {

@@ -2,7 +2,14 @@
 // '@gs/monitor/node'.
 export { monitor, GradientMonitor, type MonitorOptions } from './monitor.js';
 export { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
-export { rawGradientNorm, type ActivationStats, type LayerStats, type LossPoint, type MonitorRecord } from './monitor-record.js';
+export {
+  rawGradientNorm,
+  type ActivationStats,
+  type Histogram,
+  type LayerStats,
+  type LossPoint,
+  type MonitorRecord,
+} from './monitor-record.js';
 export { groupByLayer, type LayerGroup } from './layer-groups.js';
 export {
   DETECTOR_ACTIONS,

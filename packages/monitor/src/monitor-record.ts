@@ -15,6 +15,28 @@ export interface ActivationStats {
   readonly deadFraction?: number;
 }
 
+/**
+ * A histogram of a layer's values (all its parameters together) at one step, computed on the device:
+ * `bucketCounts.length` equal-width buckets from `min` to `max`; bucket i spans
+ * (bucketLimits[i−1], bucketLimits[i]] (the first starts at `min`, the last limit is `max`).
+ */
+export interface Histogram {
+  /** Smallest value. */
+  readonly min: number;
+  /** Largest value. */
+  readonly max: number;
+  /** Number of values. */
+  readonly count: number;
+  /** Σx. */
+  readonly sum: number;
+  /** Σx² (the squared norm). */
+  readonly sumSquares: number;
+  /** Right edge of each bucket, ascending; the last is `max`. */
+  readonly bucketLimits: readonly number[];
+  /** Number of values in each bucket; they add up to `count`. */
+  readonly bucketCounts: readonly number[];
+}
+
 /** One layer's numbers at one reported step. */
 export interface LayerStats {
   /** The layer's name. */
@@ -40,6 +62,10 @@ export interface LayerStats {
   readonly parameterGradientNorms?: Readonly<Record<string, number>>;
   /** Statistics of the layer's output on the probe batch (probe steps only). */
   readonly activations?: ActivationStats;
+  /** Histogram of the layer's gradients (with `histograms` on). */
+  readonly gradientHistogram?: Histogram;
+  /** Histogram of the layer's weights after the update (with `histograms` on). */
+  readonly weightHistogram?: Histogram;
 }
 
 /** Everything the monitor read back at one reported step. */

@@ -4,6 +4,7 @@ import {
   rejectUnknownOptions,
   requireInRange,
   requireInteger,
+  requireOptions,
   sumOfSquares,
   type GradientMap,
   type ParamInfo,
@@ -20,6 +21,7 @@ import { deadUnits } from './dead-units.js';
 import { explodingGradients } from './exploding-gradients.js';
 import { initialLayerWeights, type InitialLayerWeights } from './initial-weights.js';
 import { groupByLayer, type LayerGroup } from './layer-groups.js';
+import { LayerHistograms } from './layer-histograms.js';
 import { sumByLayer } from './layer-sums.js';
 import { learningRate } from './learning-rate.js';
 import { describeArchitecture, type ModelArchitecture } from './model-architecture.js';
@@ -65,10 +67,21 @@ export interface MonitorOptions {
   onEvent?: (event: DetectorEvent) => void;
   /** The plugin's name (the prefix of its recorded values). Default 'monitor'. */
   name?: string;
+  /**
+   * Histograms of every layer's gradients and weights on measured steps (`LayerStats.gradientHistogram`,
+   * `weightHistogram`): `true` for 30 buckets, or `{ buckets }`. Computed on the device in a fixed
+   * number of kernels; only the bucket counts are read back, with the step's other values.
+   * Default: on (30 buckets) when a sink asks for them (`tensorBoardSink` does), else off.
+   */
+  histograms?: boolean | { buckets?: number };
 }
+
+/** Buckets per histogram when `histograms` is `true` (TensorBoard's `tf.summary.histogram` default). */
+const DEFAULT_HISTOGRAM_BUCKETS = 30;
 
 const OPTIONS = [
   'every', 'perParameter', 'updateRatios', 'probe', 'probeEvery', 'saturationLevel', 'detectors', 'sinks', 'history', 'onEvent', 'name',
+  'histograms',
 ] as const;
 
 /** Names of the values the monitor records (under `"<name>/…"`). */
@@ -85,6 +98,7 @@ const RECORDS = {
   activationStd: 'activationStd',
   saturatedFraction: 'saturatedFraction',
   deadFraction: 'deadFraction',
+  histograms: 'histograms',
 } as const;
 
 function asArray(value: RecordedValue | undefined, length: number): number[] {
@@ -133,6 +147,10 @@ export class GradientMonitor implements StabilityPlugin {
   private groups: LayerGroup[] = [];
   private activationProbe?: ActivationProbe;
   private weightsBefore?: tf.Tensor[];
+  /** Buckets per histogram (0: no histograms). */
+  private readonly histogramBuckets: number;
+  private histograms?: LayerHistograms;
+  private histogramGradients?: tf.Tensor[];
   private model?: tf.LayersModel;
   private optimizer?: OptimizerSettings;
   private architectureFor?: readonly ParamInfo[];
@@ -189,6 +207,7 @@ export class GradientMonitor implements StabilityPlugin {
     }
     this.onEvent = options.onEvent ?? defaultOnEvent;
     this.history = new MonitorHistory(options.history);
+    this.histogramBuckets = histogramBuckets(where, options.histograms, this.sinks);
   }
 
   /** Every detector event so far. */
@@ -294,6 +313,12 @@ export class GradientMonitor implements StabilityPlugin {
       if (stats.deadFraction) ctx.record(RECORDS.deadFraction, stats.deadFraction);
       ctx.record(RECORDS.probeInputFinite, this.activationProbe.inputFinite());
     }
+    if (this.histogramBuckets > 0) {
+      // Reshapes share the gradients' data: kept (past core's tidy) until afterUpdate measures them.
+      this.histogramGradients = groups.flatMap((group) =>
+        group.params.map((param) => tf.keep(grads[param.name] ? tf.reshape(grads[param.name]!, [-1]) : tf.zeros([tf.util.sizeFromShape([...param.shape])]))),
+      );
+    }
     if (this.updateRatios) {
       // Clones share the variables' buffers; the update replaces the variables' data, so these
       // keep the values from before it without copying.
@@ -316,6 +341,10 @@ export class GradientMonitor implements StabilityPlugin {
       ctx.record(RECORDS.layerUpdateRatios, tf.div(tf.sqrt(deltaSquares), tf.sqrt(beforeSquares)));
     }
     this.releaseWeights();
+    if (this.histogramGradients) {
+      ctx.record(RECORDS.histograms, this.layerHistograms(groups).measure(this.histogramGradients, weights));
+      this.releaseHistogramGradients();
+    }
   }
 
   /**
@@ -364,6 +393,9 @@ export class GradientMonitor implements StabilityPlugin {
   /** Frees the weights kept between `transformGradients` and `afterUpdate` and drops the probe. Sinks stay open: see `close()`. */
   dispose(): void {
     this.releaseWeights();
+    this.releaseHistogramGradients();
+    this.histograms?.dispose();
+    this.histograms = undefined;
     // The probe model shares the trained model's weights: it is dropped, not disposed.
     this.activationProbe = undefined;
   }
@@ -448,6 +480,20 @@ export class GradientMonitor implements StabilityPlugin {
     return result;
   }
 
+  private layerHistograms(groups: LayerGroup[]): LayerHistograms {
+    if (this.histograms?.groups !== groups) {
+      this.histograms?.dispose();
+      const sizes = groups.flatMap((group) => group.params.map((param) => tf.util.sizeFromShape([...param.shape])));
+      this.histograms = new LayerHistograms(groups, sizes, this.histogramBuckets);
+    }
+    return this.histograms;
+  }
+
+  private releaseHistogramGradients(): void {
+    if (this.histogramGradients) tf.dispose(this.histogramGradients);
+    this.histogramGradients = undefined;
+  }
+
   private releaseWeights(): void {
     if (this.weightsBefore) tf.dispose(this.weightsBefore);
     this.weightsBefore = undefined;
@@ -462,6 +508,11 @@ export class GradientMonitor implements StabilityPlugin {
     const incomingNorms = own[RECORDS.layerIncomingGradientNorms] === undefined ? undefined : asArray(own[RECORDS.layerIncomingGradientNorms], count);
     const parameterNorms = own[RECORDS.parameterGradientNorms] as number[] | undefined;
     const activationsByLayer = this.activationsByLayer(own);
+    const packedHistograms = own[RECORDS.histograms];
+    const histograms =
+      Array.isArray(packedHistograms) && this.histograms?.groups.length === count
+        ? this.histograms.decode(packedHistograms, gradientNorms, weightNorms)
+        : undefined;
     const layers = groups.map((group, i): LayerStats => {
       const activations = activationsByLayer.get(group.name);
       return {
@@ -477,6 +528,7 @@ export class GradientMonitor implements StabilityPlugin {
           ? { parameterGradientNorms: Object.fromEntries(group.params.map((param) => [param.name, parameterNorms[param.index]!])) }
           : {}),
         ...(activations ? { activations } : {}),
+        ...(histograms ? { gradientHistogram: histograms.gradients[i]!, weightHistogram: histograms.weights[i]! } : {}),
       };
     });
     const prefix = `${key}/`;
@@ -490,6 +542,13 @@ export class GradientMonitor implements StabilityPlugin {
       ...(RECORDS.probeInputFinite in own ? { probeInputFinite: own[RECORDS.probeInputFinite] === 1 } : {}),
     };
   }
+}
+
+function histogramBuckets(where: string, option: MonitorOptions['histograms'], sinks: readonly MonitorSink[]): number {
+  if (option === undefined) return sinks.some((sink) => sink.histograms === true) ? DEFAULT_HISTOGRAM_BUCKETS : 0;
+  if (typeof option === 'boolean') return option ? DEFAULT_HISTOGRAM_BUCKETS : 0;
+  const { buckets } = requireOptions<{ buckets: number }>(where, option, ['buckets'], 'histograms');
+  return requireInteger(where, 'histograms.buckets', buckets ?? DEFAULT_HISTOGRAM_BUCKETS);
 }
 
 /**
