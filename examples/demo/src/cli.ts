@@ -8,6 +8,9 @@ import { type DemoSize, FULL_SIZE, SMALL_SIZE, demoConfigurations } from './conf
 import { runDemo } from './demo.js';
 import { loadMnist } from './mnist-node.js';
 import { formatNumber, resultsTable, writeReport } from './report-writer.js';
+import { chooseLearningRates, sweepRuns } from './learning-rate-sweep.js';
+import { readSweep, SWEEP_FILE, writeSweep } from './sweep-file.js';
+import { runInWorkers } from './parallel-runs.js';
 import { SECTIONS, type SectionName, runAtlasSection, runDepthSection, runSequenceSection } from './sections.js';
 
 function positiveInteger(option: string) {
@@ -40,7 +43,10 @@ const program = new Command()
   .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')}) or report sections (${SECTIONS.join(', ')})`)
   .option('--jobs <n>', 'train configurations in this many processes (default: 2 on machines with 2+ cores)', positiveInteger('--jobs'))
   .option('--out <dir>', 'report directory', 'report')
-  .option('--no-progress', 'no progress bar (plain lines instead)');
+  .option('--no-progress', 'no progress bar (plain lines instead)')
+  .option('--sweep', 'first sweep every configuration\'s learning rate (a few candidates × --sweep-steps) and rewrite examples/demo/sweeps/learning-rates.json', false)
+  .option('--sweep-steps <n>', 'training steps per sweep candidate', positiveInteger('--sweep-steps'), 40)
+  .option('--no-sweep-file', 'ignore the committed sweep file (train with each configuration\'s default learning rate)');
 
 program.parse();
 const options = program.opts<{
@@ -54,6 +60,9 @@ const options = program.opts<{
   jobs?: number;
   out: string;
   progress: boolean;
+  sweep: boolean;
+  sweepSteps: number;
+  sweepFile: boolean;
 }>();
 
 const preset = options.full ? FULL_SIZE : SMALL_SIZE;
@@ -117,7 +126,35 @@ let done = 0;
 const jobs = options.jobs ?? Math.min(2, availableParallelism());
 console.log(`Training in ${jobs} process${jobs === 1 ? '' : 'es'} (--jobs).`);
 const directory = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+if (options.sweep) {
+  const swept = demoConfigurations(size).filter((configuration) => !only || only.includes(configuration.id));
+  const runs = sweepRuns(swept);
+  console.log(`Learning-rate sweep: ${runs.length} runs of ${options.sweepSteps} steps.`);
+  const results = await runInWorkers(runs, {
+    jobs,
+    backend: backend.backend,
+    split: { train: size.trainImages, test: size.testImages },
+    steps: options.sweepSteps,
+    batchSize: size.batchSize,
+    every: options.sweepSteps,
+    onRunEnd: (result) => console.log(`  ${result.configuration.id}: final loss ${formatNumber(result.finalLoss)}`),
+  });
+  const previous = readSweep();
+  await writeSweep({
+    generatedAt: new Date().toISOString(),
+    backend: backend.backend,
+    steps: options.sweepSteps,
+    batchSize: size.batchSize,
+    depth: size.depth,
+    width: size.width,
+    entries: { ...(previous?.entries ?? {}), ...chooseLearningRates(swept, results) },
+  });
+  console.log(`Sweep written to ${SWEEP_FILE}.`);
+}
+const sweep = options.sweepFile ? readSweep() : undefined;
+console.log(sweep ? `Learning rates from ${SWEEP_FILE} (${sweep.steps}-step sweep on ${sweep.backend}).` : 'Learning rates: each configuration\'s default (no sweep file).');
 const demo = await runDemo({
+  sweep,
   backend,
   reportDirectory: directory,
   size,

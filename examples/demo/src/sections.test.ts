@@ -15,7 +15,7 @@ it('--only atlas,depth,sequence writes atlas.json, depth.json and sequence.json 
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [cli, '--backend', 'wasm', '--jobs', '2', '--only', 'atlas,depth,sequence', '--depth', '4', '--width', '8', '--steps', '3', '--batch-size', '16', '--out', out],
+      [cli, '--backend', 'wasm', '--jobs', '2', '--only', 'atlas,depth,sequence', '--depth', '4', '--width', '8', '--steps', '2', '--batch-size', '8', '--out', out],
       { env: { ...process.env, INIT_CWD: '' }, timeout: 400_000 },
     );
     expect(stdout).toContain('Atlas: 12 cells');
