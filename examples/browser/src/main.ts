@@ -3,7 +3,6 @@ import { runAtlasView } from './atlas-view.js';
 import { runDepthView } from './depth-view.js';
 import {
   CLASSES,
-  PIXELS,
   type ClippingName,
   type DetectorEvent,
   type DigitSet,
@@ -18,25 +17,13 @@ import {
   runConfiguration,
   uploadDigits,
 } from '@gs/example-demo';
+import { loadDigits } from './load-digits.js';
+import { mountDiagnoseView } from './diagnose-view.js';
 
 const BATCH_SIZE = 64;
-const TEST_IMAGES = 500;
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = byId<HTMLFormElement>('controls');
 const status = byId('status');
-
-/** Loads public/digits.bin (bytes 0–255, then labels) into a train and a test set. */
-async function loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {
-  const bytes = new Uint8Array(await (await fetch(`${import.meta.env.BASE_URL}digits.bin`)).arrayBuffer());
-  const count = bytes.length / (PIXELS + 1);
-  const toSet = (start: number, end: number): DigitSet => ({
-    images: Float32Array.from(bytes.subarray(start * PIXELS, end * PIXELS), (value) => value / 255),
-    labels: Int32Array.from(bytes.subarray(count * PIXELS + start, count * PIXELS + end)),
-    count: end - start,
-  });
-  if (!Number.isInteger(count) || count <= TEST_IMAGES) throw new Error(`digits.bin has an unexpected size (${bytes.length} bytes)`);
-  return { train: toSet(0, count - TEST_IMAGES), test: toSet(count - TEST_IMAGES, count) };
-}
 
 /** Presets the controls from the URL (?depth=10&activation=relu&steps=20&autostart=1). */
 function applyUrlParameters(): boolean {
@@ -176,9 +163,11 @@ async function main(): Promise<void> {
   const view = new URLSearchParams(location.search).get('view');
   byId<HTMLButtonElement>('atlas-start').addEventListener('click', () => void showAtlas(data));
   byId<HTMLButtonElement>('depth-start').addEventListener('click', () => void showDepth(data));
+  const diagnosing = mountDiagnoseView(byId('diagnose'), data.train);
   if (autostart && view === 'atlas') await showAtlas(data);
   else if (autostart && view === 'depth') await showDepth(data);
   else if (autostart) await train(data);
+  await diagnosing;
 }
 
 /** The atlas view: the phase diagram filled in cell by cell on this page's backend. */

@@ -56,7 +56,8 @@ const NAMES_SHOWN = 5;
 
 function createState(size: number): DeviceState {
   const scalar = () => tf.variable(tf.scalar(0), false);
-  return {
+  // In a tidy, so the initial values copied into the variables are freed.
+  return tf.tidy(() => ({
     size,
     consecutive: scalar(),
     nonFiniteSteps: scalar(),
@@ -65,7 +66,7 @@ function createState(size: number): DeviceState {
     tripped: scalar(),
     trippedFlags: tf.variable(tf.zeros([size]), false),
     trippedRunStart: scalar(),
-  };
+  }));
 }
 
 function disposeState(state: DeviceState | undefined): void {

@@ -82,3 +82,15 @@ export {
   type SignalPropagation,
   type SignalPropagationOptions,
 } from './signal-propagation.js';
+export {
+  diagnose,
+  diagnosisTable,
+  type DiagnoseData,
+  type DiagnoseLoss,
+  type DiagnoseOptions,
+  type DiagnoseResult,
+  type DiagnoseTrial,
+  type SkippedRemedy,
+} from './diagnose.js';
+export { copyModel, ModelRebuildError, replaceActivation, type LayerJson } from './rebuild-model.js';
+export { REMEDY_PACKAGE_NAMES, type RemedyPackages } from './remedy-packages.js';
