@@ -55,7 +55,7 @@ export function chooseLearningRates(
     const candidates = results
       .filter((result) => result.configuration.id.startsWith(`${configuration.id}@`))
       .map((result) => ({ learningRate: result.configuration.learningRate, finalLoss: result.finalLoss }));
-    const score = (loss: number) => (Number.isFinite(loss) ? loss : Number.POSITIVE_INFINITY);
+    const score = (loss: number | null) => (loss !== null && Number.isFinite(loss) ? loss : Number.POSITIVE_INFINITY);
     const best = candidates.reduce((a, b) => (score(b.finalLoss) < score(a.finalLoss) ? b : a), candidates[0]!);
     entries[configuration.id] = { optimizer: configuration.optimizer, candidates, chosen: best.learningRate };
   }
@@ -77,7 +77,8 @@ export function sweepSection(sweep: LearningRateSweep | undefined, titles: Reado
   }
   const rows = Object.entries(sweep.entries).map(([id, entry]) => {
     const candidates = entry.candidates
-      .map((candidate) => `${candidate.learningRate}: ${formatNumber(candidate.finalLoss)}${candidate.learningRate === entry.chosen ? ' ✔' : ''}`)
+      // JSON stores NaN (a diverged candidate) as null.
+      .map((candidate) => `${candidate.learningRate}: ${formatNumber(candidate.finalLoss ?? Number.NaN)}${candidate.learningRate === entry.chosen ? ' ✔' : ''}`)
       .join(', ');
     return `| ${titles.get(id) ?? id} | ${entry.optimizer} | **${entry.chosen}** | ${candidates} |`;
   });
