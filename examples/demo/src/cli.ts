@@ -12,6 +12,8 @@ import { chooseLearningRates, sweepRuns } from './learning-rate-sweep.js';
 import { readSweep, SWEEP_FILE, writeSweep } from './sweep-file.js';
 import { runInWorkers } from './parallel-runs.js';
 import { SECTIONS, type SectionName, runAtlasSection, runDepthSection, runSequenceSection } from './sections.js';
+import { WARMUP_CASE, runWarmupCase } from './warmup-case.js';
+import { warmupTable, writeWarmupSection } from './warmup-report.js';
 
 function positiveInteger(option: string) {
   return (value: string): number => {
@@ -46,7 +48,9 @@ const program = new Command()
   .option('--no-progress', 'no progress bar (plain lines instead)')
   .option('--sweep', 'first sweep every configuration\'s learning rate (a few candidates × --sweep-steps) and rewrite examples/demo/sweeps/learning-rates.json', false)
   .option('--sweep-steps <n>', 'training steps per sweep candidate', positiveInteger('--sweep-steps'), 40)
-  .option('--no-sweep-file', 'ignore the committed sweep file (train with each configuration\'s default learning rate)');
+  .option('--no-sweep-file', 'ignore the committed sweep file (train with each configuration\'s default learning rate)')
+  .option('--no-warmup-case', 'skip the warmup case (a post-norm network Adam breaks without @gs/optim warmup)')
+  .option('--warmup-case-steps <n>', `training steps of each warmup-case run (default ${WARMUP_CASE.steps})`, positiveInteger('--warmup-case-steps'));
 
 program.parse();
 const options = program.opts<{
@@ -63,6 +67,8 @@ const options = program.opts<{
   sweep: boolean;
   sweepSteps: number;
   sweepFile: boolean;
+  warmupCase: boolean;
+  warmupCaseSteps?: number;
 }>();
 
 const preset = options.full ? FULL_SIZE : SMALL_SIZE;
@@ -188,5 +194,15 @@ console.log(
   `Seed figure: product of 101 random 4×4 matrices — N(0, 1): ${formatNumber(normal[normal.length - 1]!)}, ` +
     `orthogonal: ${orthogonalNorms[orthogonalNorms.length - 1]!.toFixed(6)}.`,
 );
+if (options.warmupCase) {
+  const warmupSize = { ...WARMUP_CASE, ...(options.warmupCaseSteps ? { steps: options.warmupCaseSteps } : {}) };
+  console.log(
+    `\nWarmup case: post-norm residual MLP, ${warmupSize.depth} blocks × ${warmupSize.width}, Adam ${warmupSize.learningRate}, ` +
+      `${warmupSize.steps} steps, without and with warmup({ steps: ${warmupSize.warmupSteps} })…`,
+  );
+  const warmupResult = await runWarmupCase({ size: warmupSize, train: data.train, test: data.test });
+  await writeWarmupSection(directory, warmupResult);
+  console.log(`\n${warmupTable(warmupResult)}`);
+}
 console.log(`Report written to ${directory}/report.md (charts in ${directory}/charts, numbers in results.json) in ${demo.seconds.toFixed(0)} s.`);
 console.log(`TensorBoard logs: tensorboard --logdir ${directory}/${demo.tensorBoard}`);
