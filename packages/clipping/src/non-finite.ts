@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  rejectUnknownOptions,
+  requireOptions,
   requireInteger,
   requireOneOf,
   type GradientMap,
@@ -56,7 +56,8 @@ const NAMES_SHOWN = 5;
 
 function createState(size: number): DeviceState {
   const scalar = () => tf.variable(tf.scalar(0), false);
-  return {
+  // In tidy: the initial values are freed, the variables (which share their data) stay.
+  return tf.tidy(() => ({
     size,
     consecutive: scalar(),
     nonFiniteSteps: scalar(),
@@ -65,7 +66,7 @@ function createState(size: number): DeviceState {
     tripped: scalar(),
     trippedFlags: tf.variable(tf.zeros([size]), false),
     trippedRunStart: scalar(),
-  };
+  }));
 }
 
 function disposeState(state: DeviceState | undefined): void {
@@ -125,12 +126,9 @@ function describeFlags(flags: readonly number[], params: readonly ParamInfo[]): 
  */
 export function nonFinite(options: NonFiniteOptions = {}): NonFinitePlugin {
   const where = 'nonFinite';
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-  }
-  rejectUnknownOptions(where, options, ['policy', 'maxConsecutive']);
-  const policy = requireOneOf<NonFinitePolicy>(where, 'policy', options.policy ?? 'skip', ['skip', 'zero', 'throw']);
-  const maxConsecutive = requireInteger(where, 'maxConsecutive', options.maxConsecutive ?? 10);
+  const opts = requireOptions<NonFiniteOptions>(where, options, ['policy', 'maxConsecutive']);
+  const policy = requireOneOf<NonFinitePolicy>(where, 'policy', opts.policy ?? 'skip', ['skip', 'zero', 'throw']);
+  const maxConsecutive = requireInteger(where, 'maxConsecutive', opts.maxConsecutive ?? 10);
   const limit = policy === 'throw' ? 1 : maxConsecutive;
   const stats: NonFiniteStats = { nonFiniteSteps: 0, consecutive: 0, lastReportedStep: -1 };
   let state: DeviceState | undefined;

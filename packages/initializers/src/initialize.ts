@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   describeParams,
-  type ParamInfo,
-  rejectUnknownOptions,
+  requireBoolean,
+  requireModel,
   requireNonNegative,
   requireOneOf,
+  requireOptions,
+  requireParamInfo,
+  requireString,
+  type ParamInfo,
   type StabilityPlugin,
 } from '@gs/core';
 import { calculateGain, gainSquared, type Nonlinearity } from './gain.js';
@@ -52,6 +56,7 @@ const KERNEL_ROLES = ['kernel', 'depthwiseKernel', 'pointwiseKernel'];
  */
 export function activationNonlinearity(activation: string | undefined): Nonlinearity {
   if (activation === undefined) return 'linear';
+  requireString('activationNonlinearity', 'activation', activation);
   if (RELU_LIKE.includes(activation)) return 'relu';
   if (activation === 'tanh' || activation === 'selu' || activation === 'sigmoid') return activation;
   if (activation === 'hardSigmoid') return 'sigmoid';
@@ -68,8 +73,14 @@ export function activationNonlinearity(activation: string | undefined): Nonlinea
 export function schemeInitializer(
   scheme: InitializationSchemeName,
   param: ParamInfo,
-  { seed = null, stddev = 0.01 }: { seed?: number | null; stddev?: number } = {},
+  options: { seed?: number | null; stddev?: number } = {},
 ): Initializer | undefined {
+  const where = 'schemeInitializer';
+  requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
+  requireParamInfo(where, 'param', param);
+  const opts = requireOptions<{ seed: number | null; stddev: number }>(where, options, ['seed', 'stddev'], { nullable: ['seed'] });
+  const seed = seedOption(where, opts.seed);
+  const stddev = opts.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', opts.stddev);
   if (param.role === 'recurrentKernel') return new Orthogonal({ gain: 1, seed });
   if (!KERNEL_ROLES.includes(param.role)) return undefined;
   const nonlinearity = activationNonlinearity(param.activation);
@@ -111,14 +122,8 @@ export interface InitializeResult {
  */
 export function initialize(model: tf.LayersModel, scheme: InitializationScheme, options: InitializeOptions = {}): InitializeResult {
   const where = 'initialize';
-  if (!(model instanceof tf.LayersModel)) {
-    throw new RangeError(`${where}: model must be a built tf.LayersModel, got ${describe(model)}`);
-  }
-  if (typeof scheme !== 'function') requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
-  rejectUnknownOptions(where, options, ['seed', 'stddev', 'normalization']);
-  const baseSeed = seedOption(where, options.seed);
-  const stddev = options.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', options.stddev);
-  const normalization = options.normalization ?? false;
+  requireModel(where, 'model', model);
+  const { baseSeed, stddev, normalization } = checkInitializeArguments(where, scheme, options);
 
   const variables = new Map(model.weights.map((weight) => [weight.name, weight]));
   const done: Record<string, string> = {};
@@ -170,8 +175,7 @@ export function initialize(model: tf.LayersModel, scheme: InitializationScheme, 
  * Source: as `initialize`.
  */
 export function initializePlugin(scheme: InitializationScheme, options: InitializeOptions = {}): StabilityPlugin {
-  if (typeof scheme !== 'function') requireOneOf('initializePlugin', 'scheme', scheme, SCHEME_NAMES);
-  rejectUnknownOptions('initializePlugin', options, ['seed', 'stddev', 'normalization']);
+  checkInitializeArguments('initializePlugin', scheme, options);
   return {
     name: 'initialize',
     setup(ctx) {
@@ -182,6 +186,21 @@ export function initializePlugin(scheme: InitializationScheme, options: Initiali
       }
       initialize(ctx.model, scheme, options);
     },
+  };
+}
+
+/** Checks the scheme and options `initialize` and `initializePlugin` take. */
+function checkInitializeArguments(
+  where: string,
+  scheme: unknown,
+  options: unknown,
+): { baseSeed: number | null; stddev: number; normalization: boolean } {
+  if (typeof scheme !== 'function') requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
+  const opts = requireOptions<InitializeOptions>(where, options, ['seed', 'stddev', 'normalization'], { nullable: ['seed'] });
+  return {
+    baseSeed: seedOption(where, opts.seed),
+    stddev: opts.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', opts.stddev),
+    normalization: requireBoolean(where, 'normalization', opts.normalization ?? false),
   };
 }
 
