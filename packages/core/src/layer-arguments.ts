@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, requireArray, requireBoolean, requireInteger, requireOneOf, requireOptions, requireString } from './validate.js';
+import { checkCallSite, invalidOption, requireArray, requireBoolean, requireInteger, requireOneOf, requireOptions, requireString } from './validate.js';
 
 /** The options every tfjs layer takes (tfjs's `LayerArgs`), as names. */
 export const LAYER_ARGUMENT_NAMES = [
@@ -40,8 +40,18 @@ export function requireLayerArgs<T extends object>(
   where: string,
   args: unknown,
   own: readonly string[],
-  { nullable = [], argument = 'options' }: { nullable?: readonly string[]; argument?: string } = {},
+  settings: { nullable?: readonly string[]; argument?: string } = {},
 ): Partial<T> {
+  checkCallSite('requireLayerArgs', where, 'options');
+  requireArray('requireLayerArgs', 'own', own, (name, label) => requireString('requireLayerArgs', label, name));
+  const { nullable = [], argument = 'options' } = requireOptions<{ nullable: string[]; argument: string }>(
+    'requireLayerArgs',
+    settings,
+    ['nullable', 'argument'],
+    'settings',
+  );
+  requireArray('requireLayerArgs', 'nullable', nullable, (name, label) => requireString('requireLayerArgs', label, name));
+  requireString('requireLayerArgs', 'argument', argument);
   const checked = requireOptions<Record<string, unknown>>(where, args, [...own, ...LAYER_ARGUMENT_NAMES], {
     argument,
     nullable: [...nullable, 'inputShape', 'batchInputShape'],

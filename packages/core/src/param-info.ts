@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, requireArray, requireModel, requireString } from './validate.js';
+import { checkCallSite, invalidOption, requireArray, requireModel, requireString } from './validate.js';
 
 /**
  * What a trainable parameter is for, taken from the last part of its weight name
@@ -140,6 +140,7 @@ export function describeParams(model: tf.LayersModel): ParamInfo[] {
  * functions that take parameters from users (selectors, groupings).
  */
 export function requireParamInfo(where: string, option: string, value: unknown): ParamInfo {
+  checkCallSite('requireParamInfo', where, option);
   const param = value as Partial<ParamInfo> | null;
   const ok =
     param !== null &&
@@ -156,6 +157,7 @@ export function requireParamInfo(where: string, option: string, value: unknown):
 
 /** A list of `ParamInfo`. */
 export function requireParamInfos(where: string, option: string, value: unknown): ParamInfo[] {
+  checkCallSite('requireParamInfos', where, option);
   return requireArray(where, option, value, (item, label) => requireParamInfo(where, label, item));
 }
 

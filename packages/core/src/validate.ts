@@ -60,7 +60,7 @@ export function invalidOption(where: string, option: string, expected: string, v
 }
 
 /** Checks the `where` and `option` arguments every helper here takes (a helper used wrongly says so). */
-function checkCallSite(helper: string, where: unknown, option: unknown): void {
+export function checkCallSite(helper: string, where: unknown, option: unknown): void {
   if (typeof where !== 'string' || where.length === 0) {
     throw new RangeError(`${helper}: where must be a non-empty string naming the function, got ${describeValue(where)}`);
   }
@@ -104,7 +104,7 @@ export function requireInteger(where: string, option: string, value: unknown, mi
   return value;
 }
 
-/** A number in a range; `lowOpen`/`highOpen` exclude the ends. */
+/** A number in a range; `lowOpen`/`highOpen` exclude the ends; `low = -Infinity` or `high = Infinity` leaves that side open. */
 export function requireInRange(
   where: string,
   option: string,
@@ -246,7 +246,12 @@ export function requireOptions<T extends object>(
 ): Partial<T> {
   checkCallSite('requireOptions', where, 'options');
   checkKnownNames('requireOptions', known);
-  const { argument = 'options', nullable = [] } = typeof settings === 'string' ? { argument: settings } : (settings ?? {});
+  const { argument = 'options', nullable = [] } =
+    typeof settings === 'string'
+      ? { argument: settings }
+      : requireOptions<RequireOptionsSettings<T>>('requireOptions', settings, ['argument', 'nullable'], 'settings');
+  requireString('requireOptions', 'argument', argument);
+  checkKnownNames('requireOptions', nullable);
   if (options === undefined) return {};
   const prototype = options !== null && typeof options === 'object' ? (Object.getPrototypeOf(options) as unknown) : undefined;
   if (options === null || typeof options !== 'object' || (prototype !== Object.prototype && prototype !== null)) {
@@ -290,9 +295,12 @@ export function requireArray<T = unknown>(
   option: string,
   value: unknown,
   item?: (value: unknown, label: string) => T,
-  { minLength = 0 }: { minLength?: number } = {},
+  settings: { minLength?: number } = {},
 ): T[] {
   checkCallSite('requireArray', where, option);
+  if (item !== undefined) requireFunction('requireArray', 'item', item);
+  const { minLength = 0 } = requireOptions<{ minLength: number }>('requireArray', settings, ['minLength'], 'settings');
+  requireInteger('requireArray', 'minLength', minLength, 0);
   if (!Array.isArray(value) || value.length < minLength) {
     invalidOption(where, option, minLength > 0 ? `an array of at least ${minLength} item${minLength > 1 ? 's' : ''}` : 'an array', value);
   }
@@ -314,6 +322,7 @@ export function requireShape(where: string, option: string, value: unknown): num
  */
 export function requireBatch(where: string, option: string, value: unknown, model: tf.LayersModel): tf.Tensor | tf.Tensor[] {
   checkCallSite('requireBatch', where, option);
+  requireModel('requireBatch', 'model', model);
   const inputs = model.inputs;
   const tensors = Array.isArray(value) ? value : [value];
   const expected =
