@@ -14,6 +14,7 @@ import {
   renderSvg,
   runConfiguration,
 } from '@gs/example-demo';
+import { mountDiagnoseView } from './diagnose-view.js';
 
 const BATCH_SIZE = 64;
 const TEST_IMAGES = 500;
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
     void train(data);
   });
   byId<HTMLButtonElement>('train').disabled = false;
+  const diagnosing = mountDiagnoseView(byId('diagnose'), data.train);
   if (autostart) await train(data);
+  await diagnosing;
 }
 
 main().catch((error: Error) => {

@@ -81,8 +81,12 @@ export function autoClip(options: AutoClipOptions = {}): StabilityPlugin {
     name: 'autoClip',
     setup() {
       if (history) return;
-      // In tidy: the initial values are freed, the variables (which share their data) stay.
-      [history, count, slots] = tf.tidy(() => [tf.variable(tf.fill([size], Infinity), false), tf.variable(tf.scalar(0), false), tf.range(0, size)]);
+      // In a tidy, so the initial values copied into the variables are freed.
+      tf.tidy(() => {
+        history = tf.variable(tf.fill([size], Infinity), false);
+        count = tf.variable(tf.scalar(0), false);
+        slots = tf.keep(tf.range(0, size));
+      });
     },
     transformGradients(grads, ctx) {
       if (!history || !count || !slots) throw new Error('autoClip: transformGradients ran before setup');

@@ -56,7 +56,7 @@ const NAMES_SHOWN = 5;
 
 function createState(size: number): DeviceState {
   const scalar = () => tf.variable(tf.scalar(0), false);
-  // In tidy: the initial values are freed, the variables (which share their data) stay.
+  // In a tidy, so the initial values copied into the variables are freed.
   return tf.tidy(() => ({
     size,
     consecutive: scalar(),

@@ -1,3 +1,4 @@
+export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
 export { AUTOMATIC_REPORT_LAG, type FitCallback } from './fit-callback.js';
 export {
   describeParams,

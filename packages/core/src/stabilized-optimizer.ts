@@ -9,6 +9,7 @@ import type {
   StepContext,
   StepReport,
 } from './plugin.js';
+import { resolveOptimizer, type OptimizerName } from './optimizer-by-name.js';
 import { StepRecorder } from './step-recorder.js';
 import { validatePlugins, type PluginSlot } from './plugin-list.js';
 import { invalidOption, requireInteger, requireModel, requireOptimizer, requireOptions } from './validate.js';
@@ -120,9 +121,9 @@ export class StabilizedOptimizer extends tf.Optimizer {
   /** The model `fit` trains with this optimizer (told by core's fit callback). */
   private trainingModel?: tf.LayersModel;
 
-  constructor(optimizer: tf.Optimizer, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
+  constructor(optimizerOrName: tf.Optimizer | OptimizerName, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
     super();
-    const checked = checkStabilizeArguments('stabilize', optimizer, plugins, options);
+    const checked = checkStabilizeArguments('stabilize', optimizerOrName, plugins, options);
     this.optimizer = checked.optimizer;
     this.slots = checked.slots;
     this.every = checked.every;
@@ -482,17 +483,16 @@ export function checkStabilizeArguments(
   if (optimizer === undefined) {
     invalidOption(where, 'optimizer', 'a tf.Optimizer such as tf.train.adam(1e-3) (model.optimizer is undefined until model.compile)', optimizer);
   }
-  requireOptimizer(where, 'optimizer', optimizer);
+  if (typeof optimizer !== 'string') requireOptimizer(where, 'optimizer', optimizer);
   if (optimizer instanceof StabilizedOptimizer) {
     throw new TypeError(`${where}: optimizer is already stabilized; put all plugins in one list`);
   }
   const checked = requireOptions<StabilizeOptions>(where, options, ['model', 'every']);
-  return {
-    optimizer: optimizer as tf.Optimizer,
-    slots: validatePlugins(where, plugins),
-    every: requireInteger(where, 'every', checked.every ?? 1),
-    model: checked.model === undefined ? undefined : requireModel(where, 'model', checked.model),
-  };
+  const slots = validatePlugins(where, plugins);
+  const every = requireInteger(where, 'every', checked.every ?? 1);
+  const model = checked.model === undefined ? undefined : requireModel(where, 'model', checked.model);
+  // A name becomes an optimizer last, once nothing else can fail.
+  return { optimizer: resolveOptimizer(where, optimizer) as tf.Optimizer, slots, every, model };
 }
 
 /**
@@ -500,6 +500,13 @@ export function checkStabilizeArguments(
  * `tf.Optimizer`: pass it to `model.compile` and use `fit`, `fitDataset`, `trainOnBatch`, or call
  * `minimize` in your own loop. With an empty plugin list it applies exactly the updates of the
  * wrapped optimizer.
+ *
+ * `optimizer` may also be a name `model.compile` accepts (`'sgd'`, `'adam'`, `'adagrad'`,
+ * `'adadelta'`, `'adamax'`, `'rmsprop'`), created with tfjs-layers' defaults for that name (see
+ * `optimizerByName`), so `compile({ optimizer: 'adam' })` becomes
+ * `compile({ optimizer: stabilize('adam', [clipByGlobalNorm(1)]) })` — like Keras's `clipnorm=`
+ * or Lightning's `gradient_clip_val=`. The stabilized optimizer owns (and disposes) an optimizer
+ * it created from a name.
  *
  * Defaults: `every = 1` (report every step); no model.
  *
@@ -509,9 +516,12 @@ export function checkStabilizeArguments(
  *   loss: 'categoricalCrossentropy',
  * });
  * await model.fit(xs, ys, { epochs: 5 });
+ *
+ * @example
+ * model.compile({ optimizer: stabilize('adam', [clipByGlobalNorm(1)]), loss: 'meanSquaredError' });
  */
 export function stabilize(
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | OptimizerName,
   plugins: readonly StabilityPlugin[] = [],
   options: StabilizeOptions = {},
 ): StabilizedOptimizer {

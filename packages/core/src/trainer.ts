@@ -1,12 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { OptimizerName } from './optimizer-by-name.js';
 import type { RecordedValue, StabilityPlugin } from './plugin.js';
 import { checkStabilizeArguments, StabilizedOptimizer } from './stabilized-optimizer.js';
 import { invalidOption, requireFunction, requireOptions } from './validate.js';
 
 /** Options for `createTrainer`. */
 export interface TrainerOptions {
-  /** The optimizer that applies updates, e.g. `tf.train.adam(1e-3)`. */
-  optimizer: tf.Optimizer;
+  /** The optimizer that applies updates, e.g. `tf.train.adam(1e-3)`, or a name `model.compile` accepts, e.g. `'adam'`. */
+  optimizer: tf.Optimizer | OptimizerName;
   /** Plugins, in hook order. Default none. */
   plugins?: readonly StabilityPlugin[];
   /** The model being trained, when there is one (see `StabilizeOptions.model`). */
@@ -56,8 +57,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
   if (options === undefined) invalidOption(where, 'options', 'an object such as {optimizer: tf.train.adam(1e-3), plugins}', options);
   const opts = requireOptions<TrainerOptions>(where, options, ['optimizer', 'plugins', 'model', 'every']);
   const { model, every } = opts;
-  checkStabilizeArguments(where, opts.optimizer, opts.plugins ?? [], { model, every });
-  const optimizer = new StabilizedOptimizer(opts.optimizer!, opts.plugins ?? [], { model, every });
+  const checked = checkStabilizeArguments(where, opts.optimizer, opts.plugins ?? [], { model, every });
+  const optimizer = new StabilizedOptimizer(checked.optimizer, opts.plugins ?? [], { model, every });
   return {
     optimizer,
     get stopRequested() {
