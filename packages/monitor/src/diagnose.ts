@@ -10,6 +10,7 @@ import {
   requireTensor,
   type StabilityPlugin,
 } from '@gs/core';
+import { requireArray, requireObject } from './argument-checks.js';
 import { formatNumber, SOURCE_PHRASES } from './detector.js';
 import { monitor } from './monitor.js';
 import type { OptimizerSettings } from './rank-remedies.js';
@@ -363,6 +364,8 @@ function percent(value: number | undefined): string {
 
 /** The ranked table as Markdown: the model as given first, then each remedy tried. */
 export function diagnosisTable(baseline: DiagnoseTrial, trials: readonly DiagnoseTrial[]): string {
+  requireObject('diagnosisTable', 'baseline', baseline, 'a DiagnoseTrial (diagnose(...).baseline)', ['call', 'lossBefore', 'lossAfter']);
+  requireArray('diagnosisTable', 'trials', trials, 'an array of DiagnoseTrial');
   const accuracy = baseline.accuracyBefore !== undefined;
   const header = ['rank', 'remedy', 'call', 'loss before → after', ...(accuracy ? ['accuracy before → after'] : []), 'verdict', 'events'];
   const row = (rank: string, trial: DiagnoseTrial) => [

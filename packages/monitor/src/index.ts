@@ -92,5 +92,5 @@ export {
   type DiagnoseTrial,
   type SkippedRemedy,
 } from './diagnose.js';
-export { copyModel, ModelRebuildError, replaceActivation } from './rebuild-model.js';
+export { copyModel, ModelRebuildError, replaceActivation, type LayerJson } from './rebuild-model.js';
 export { REMEDY_PACKAGE_NAMES, type RemedyPackages } from './remedy-packages.js';

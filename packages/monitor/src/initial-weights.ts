@@ -1,4 +1,5 @@
-import type { ParamInfo } from '@gs/core';
+import { requireString, type ParamInfo } from '@gs/core';
+import { requireArray, requireObject } from './argument-checks.js';
 import type { LayerArchitecture } from './model-architecture.js';
 
 /** A layer's weights at the first measured step (before that step's update). */
@@ -33,6 +34,8 @@ function gain(norm: number, shape: readonly number[]): number | undefined {
  * initialLayerWeights(params, [4, 0.1]).get('dense_Dense1')?.kernelGain; // rms · √fanIn
  */
 export function initialLayerWeights(params: readonly ParamInfo[], norms: readonly number[]): Map<string, InitialLayerWeights> {
+  requireArray('initialLayerWeights', 'params', params, 'an array of ParamInfo');
+  requireArray('initialLayerWeights', 'norms', norms, 'an array of numbers, one per parameter');
   const result = new Map<string, InitialLayerWeights>();
   const squares = new Map<string, number>();
   params.forEach((param, i) => {
@@ -58,6 +61,7 @@ export function initialLayerWeights(params: readonly ParamInfo[], norms: readonl
  * relu-like √2, tanh 5/3, selu 3/4, linear/sigmoid/others 1.
  */
 export function activationGain(activation: string | undefined): number {
+  if (activation !== undefined) requireString('activationGain', 'activation', activation);
   switch (activation) {
     case 'relu':
     case 'relu6':
@@ -85,6 +89,8 @@ export function activationGain(activation: string | undefined): number {
  * amplification(layer, initial); // ≥ 2: this layer's initialization blows the signal up
  */
 export function amplification(layer: LayerArchitecture, initial: InitialLayerWeights | undefined): number {
+  requireObject('amplification', 'layer', layer, 'a LayerArchitecture (describeArchitecture(...).layers.get(name))', ['name', 'kind']);
+  if (initial !== undefined) requireObject('amplification', 'initial', initial, 'an InitialLayerWeights or undefined', ['norm']);
   if (!initial) return Number.NaN;
   const activationScale = activationGain(layer.activation);
   if (initial.recurrentGain !== undefined) {

@@ -1,4 +1,5 @@
 import type { RecordedValue } from '@gs/core';
+import { requireObject } from './argument-checks.js';
 
 /** Activation statistics of one layer's output on the probe batch. */
 export interface ActivationStats {
@@ -86,6 +87,7 @@ export interface MonitorRecord {
 
 /** The gradient norm detectors judge: the raw one when a plugin before the monitor changed the gradients. */
 export function rawGradientNorm(layer: LayerStats): number {
+  requireObject('rawGradientNorm', 'layer', layer, 'a LayerStats (record.layers[i])', ['gradientNorm']);
   return layer.incomingGradientNorm ?? layer.gradientNorm;
 }
 

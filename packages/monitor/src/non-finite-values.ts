@@ -12,6 +12,7 @@ import {
 } from './detector.js';
 import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
+import { requireObject } from './argument-checks.js';
 
 /** Options for `nonFiniteValues`. */
 export interface NonFiniteValuesOptions {
@@ -44,6 +45,8 @@ function activationsFinite(layer: LayerStats): boolean | undefined {
  * Weights already non-finite in the previous record point to an earlier update.
  */
 export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord): NonFiniteOrigin {
+  requireObject('nonFiniteOrigin', 'record', record, 'a MonitorRecord', ['step', 'layers']);
+  if (previous !== undefined) requireObject('nonFiniteOrigin', 'previous', previous, 'a MonitorRecord or undefined', ['step', 'layers']);
   const forward = [...record.layers].sort((a, b) => a.depth - b.depth);
   const badBefore = previous ? forward.filter((layer) => !finite(previous.layers.find((p) => p.name === layer.name)?.weightNorm ?? 0)) : [];
   if (badBefore.length > 0) {

@@ -1,3 +1,5 @@
+import { invalidOption } from '@gs/core';
+import { requireObject } from './argument-checks.js';
 import { formatNumber, type DetectorEvent } from './detector.js';
 import { activationGain, amplification, type InitialLayerWeights } from './initial-weights.js';
 import type { LayerArchitecture, ModelArchitecture } from './model-architecture.js';
@@ -57,6 +59,7 @@ function round(value: number): number {
 
 /** The tfjs call that builds the same optimizer with learning rate `learningRate`. */
 export function optimizerCall(optimizer: OptimizerSettings | undefined, learningRate: number): string {
+  if (typeof learningRate !== 'number' || !(learningRate > 0)) invalidOption('optimizerCall', 'learningRate', 'a positive number', learningRate);
   const factory = FACTORIES[optimizer?.className ?? ''] ?? 'sgd';
   const momentum = factory === 'momentum' ? `, ${optimizer?.momentum ?? 0.9}` : '';
   return `tf.train.${factory}(${learningRate}${momentum})`;
@@ -113,6 +116,8 @@ function clipThreshold(setup: TrainingSetup): { threshold: number; measured: boo
  * // 'tf.train.sgd(0.01)'
  */
 export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): Remedy[] {
+  requireObject('rankRemedies', 'event', event, 'a DetectorEvent', ['detector', 'step']);
+  requireObject('rankRemedies', 'setup', setup, 'a TrainingSetup object (monitor.trainingSetup())');
   const architecture = setup.architecture;
   const optimizer = setup.optimizer;
   const learningRate = optimizer?.learningRate;
@@ -329,7 +334,14 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
       break;
     case 'dead units':
       if (Number.isFinite(ratio) && ratio > 1e-2) add(lowerLearningRate());
-      add(initialize('he', 'resets every bias to 0 and every kernel to He scale, reviving units that negative biases or a bad init killed (Lu et al. 2019)'));
+      add(
+        initialize(
+          'he',
+          preserving
+            ? 'the kernels are already variance-preserving, so the biases (or an earlier update) killed the units: this resets every bias to 0 (Lu et al. 2019)'
+            : 'resets every bias to 0 and every kernel to He scale, reviving units that negative biases or a bad init killed (Lu et al. 2019)',
+        ),
+      );
       if (activations.includes('relu')) {
         add({
           id: 'eluActivation',

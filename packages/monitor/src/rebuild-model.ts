@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { requireModel, requireString } from '@gs/core';
 
-/** One layer's serialized config, as `model.toJSON(null, false)` writes it (snake_case keys). */
-type LayerJson = { class_name: string; config: Record<string, unknown> };
+/** One layer's serialized config, as `model.toJSON(null, false)` writes it (snake_case keys); `copyModel`'s `edit` may change it. */
+export interface LayerJson {
+  /** The registered class name, e.g. `Dense`. */
+  class_name: string;
+  /** The layer's config: `name`, `activation`, `units`, … */
+  config: Record<string, unknown>;
+}
 type ModelJson = { class_name: string; config: { layers?: LayerJson[] } | LayerJson[] };
 
 /** Why a model could not be rebuilt from `model.toJSON()`. */

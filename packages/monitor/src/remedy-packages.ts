@@ -8,18 +8,30 @@ import type { StabilityPlugin } from '@gs/core';
  * bundled browser app), else with a dynamic `import()` (Node, or browsers with an import map).
  */
 export interface RemedyPackages {
-  /** `@gs/initializers`: `initialize(model, scheme)`. */
-  initializers?: { initialize(model: tf.LayersModel, scheme: 'he' | 'xavier' | 'orthogonal', options?: { seed?: number }): unknown };
-  /** `@gs/normalization`: `insertNormalization(model, { kind })`. */
-  normalization?: { insertNormalization(model: tf.LayersModel, options: { kind: 'batch' | 'layer' }): tf.LayersModel };
-  /** `@gs/clipping`: `clipByGlobalNorm(c)`, `adaptiveClip()`, `nonFinite({ policy, maxConsecutive })`. */
+  /** `@gs/initializers`. */
+  initializers?: {
+    /** Re-initializes the model's kernels (gain from each layer's activation) and zeroes its biases. */
+    initialize(model: tf.LayersModel, scheme: 'he' | 'xavier' | 'orthogonal', options?: { seed?: number }): unknown;
+  };
+  /** `@gs/normalization`. */
+  normalization?: {
+    /** A copy of the model with a normalization layer after every Dense/Conv layer. */
+    insertNormalization(model: tf.LayersModel, options: { kind: 'batch' | 'layer' }): tf.LayersModel;
+  };
+  /** `@gs/clipping`. */
   clipping?: {
+    /** Clips the global gradient norm at `threshold`. */
     clipByGlobalNorm(threshold: number): StabilityPlugin;
+    /** Adaptive gradient clipping (AGC). */
     adaptiveClip(): StabilityPlugin;
+    /** Skips steps with NaN/Inf gradients. */
     nonFinite(options: { policy: 'skip'; maxConsecutive: number }): StabilityPlugin;
   };
-  /** `@gs/optim`: `warmup({ steps })`. */
-  optim?: { warmup(options: { steps: number }): StabilityPlugin };
+  /** `@gs/optim`. */
+  optim?: {
+    /** Warms the learning rate up over `steps` updates. */
+    warmup(options: { steps: number }): StabilityPlugin;
+  };
 }
 
 /** The npm package behind each entry of `RemedyPackages`. */

@@ -1,3 +1,5 @@
+import { requireObject } from './argument-checks.js';
+
 /**
  * The remedies the monitor can suggest, each applied by one call in this project (or in tfjs):
  *
@@ -56,5 +58,6 @@ export interface Remedy {
 
 /** One line for a remedy: `<action>: <call> (<package>) — <reason>`. */
 export function remedyText(remedy: Remedy): string {
+  requireObject('remedyText', 'remedy', remedy, 'a Remedy', ['action', 'call', 'from', 'reason']);
   return `${remedy.action}: ${remedy.call} (${remedy.from}) — ${remedy.reason}`;
 }

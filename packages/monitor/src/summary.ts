@@ -1,6 +1,7 @@
 import { formatNumber, SOURCE_PHRASES, type DetectorEvent, type NonFiniteSource, type Verdict } from './detector.js';
 import type { MonitorHistory } from './monitor-history.js';
 import type { MonitorRecord } from './monitor-record.js';
+import { requireArray } from './argument-checks.js';
 import { rankRemedies, type TrainingSetup } from './rank-remedies.js';
 import { remedyText, type Remedy } from './remedy.js';
 
@@ -148,7 +149,7 @@ function priority(event: DetectorEvent): number {
  * trouble is closest to its cause), ties at the same step broken by `VERDICT_PRIORITY`.
  */
 export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | undefined {
-  return events
+  return requireArray<DetectorEvent>('primaryEvent', 'events', events, 'an array of DetectorEvent')
     .filter((event) => event.verdict !== undefined)
     .reduce<DetectorEvent | undefined>((best, event) => {
       if (!best) return event;
@@ -186,14 +187,15 @@ export function summarize(history: MonitorHistory, setup?: TrainingSetup): Monit
   const fixes: Remedy[] = [];
   const ranked = (event: DetectorEvent) =>
     setup ? rankRemedies(event, { ...setup, records: setup.records?.filter((record) => record.step <= event.step) }) : (event.fixes ?? []);
-  // The verdict's remedies first, then the best remedy for each other verdict that fired.
+  // The verdict's remedies first, then the best remedy for each other verdict found at the same
+  // step (later events are usually consequences of the first: dead units after a too-high rate).
   const addFix = (fix: Remedy | undefined) => {
     if (fix && !fixes.some((known) => known.id === fix.id)) fixes.push(fix);
   };
   if (primary) ranked(primary).forEach(addFix);
   const verdicts = new Set(primary?.verdict ? [primary.verdict] : []);
   for (const event of history.events) {
-    if (!event.verdict || verdicts.has(event.verdict)) continue;
+    if (!event.verdict || verdicts.has(event.verdict) || (primary && event.step !== primary.step)) continue;
     verdicts.add(event.verdict);
     addFix(ranked(event).find((fix) => !fixes.some((known) => known.id === fix.id)));
   }

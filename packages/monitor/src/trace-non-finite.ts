@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { requireModel, requireTensor } from '@gs/core';
 import { layerOutputs } from './activation-probe.js';
+import { requireArray } from './argument-checks.js';
 import type { LayerGroup } from './layer-groups.js';
 
 /** What `traceNonFinite` found. */
@@ -20,6 +22,9 @@ export interface NonFiniteTrace {
  * const { inputFinite, layer } = await traceNonFinite(model, groupByLayer(describeParams(model)), xs);
  */
 export async function traceNonFinite(model: tf.LayersModel, groups: readonly LayerGroup[], inputs: tf.Tensor): Promise<NonFiniteTrace> {
+  requireModel('traceNonFinite', 'model', model);
+  requireArray('traceNonFinite', 'groups', groups, 'an array of layer groups (groupByLayer(describeParams(model)))');
+  requireTensor('traceNonFinite', 'inputs', inputs);
   const { outputsModel, measured } = layerOutputs(model, groups);
   const flags = tf.tidy(() => {
     const produced = outputsModel.apply(inputs, { training: false });

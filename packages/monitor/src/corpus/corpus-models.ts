@@ -230,7 +230,7 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => regression(),
     optimizer: sgd(0.05),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'mlp-tanh-xavier-adam',
@@ -241,7 +241,7 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => blobs(),
     optimizer: adam(),
     loss: crossEntropy,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'functional-two-towers',
@@ -252,14 +252,14 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'residual-rezero',
     kind: 'residual',
-    description: 'residualMlp depth 8 width 16, ReZero gates (α₀ = 0), Adam 1e-3; 14 steps, so branches are judged after the 10-report warm-up',
+    description: 'residualMlp depth 6 width 16, ReZero gates (α₀ = 0), Adam 1e-3; 14 steps, so branches are judged after the 10-report warm-up',
     verdict: 'healthy',
-    build: () => residualMlp({ inputShape: [FEATURES], depth: 8, width: 16, gate: 'reZero', seed: 1 }),
+    build: () => residualMlp({ inputShape: [FEATURES], depth: 6, width: 16, gate: 'reZero', seed: 1 }),
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
@@ -268,44 +268,44 @@ export const HEALTHY: readonly CorpusEntry[] = [
   {
     id: 'residual-skipinit',
     kind: 'residual',
-    description: 'residualMlp depth 8 width 16, SkipInit gates (α₀ = 0), Adam 1e-3',
+    description: 'residualMlp depth 6 width 16, SkipInit gates (α₀ = 0), Adam 1e-3',
     verdict: 'healthy',
-    build: () => residualMlp({ inputShape: [FEATURES], depth: 8, width: 16, gate: 'skipInit', seed: 2 }),
+    build: () => residualMlp({ inputShape: [FEATURES], depth: 6, width: 16, gate: 'skipInit', seed: 2 }),
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'residual-fixup',
     kind: 'residual',
-    description: 'residualMlp depth 8 width 16 with Fixup (zero last branch layer and head, scalar biases), Adam 1e-3',
+    description: 'residualMlp depth 6 width 16 with Fixup (zero last branch layer and head, scalar biases), Adam 1e-3',
     verdict: 'healthy',
-    build: () => residualMlp({ inputShape: [FEATURES], depth: 8, width: 16, fixup: true, seed: 3 }),
+    build: () => residualMlp({ inputShape: [FEATURES], depth: 6, width: 16, fixup: true, seed: 3 }),
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'residual-deepnorm',
     kind: 'residual',
-    description: 'residualMlp depth 6 width 16 with DeepNorm (post-LN, shortcut α, branch β), Adam 1e-3',
+    description: 'residualMlp depth 4 width 16 with DeepNorm (post-LN, shortcut α, branch β), Adam 1e-3',
     verdict: 'healthy',
-    build: () => residualMlp({ inputShape: [FEATURES], depth: 6, width: 16, deepNorm: true, seed: 4 }),
+    build: () => residualMlp({ inputShape: [FEATURES], depth: 4, width: 16, deepNorm: true, seed: 4 }),
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'batchnorm-mlp',
     kind: 'normalization',
-    description: '5 × (Dense → BatchNormalization → ReLU), Adam 1e-3',
+    description: '4 × (Dense → BatchNormalization → ReLU), Adam 1e-3',
     verdict: 'healthy',
     build: () => {
       const model = tf.sequential();
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 4; i++) {
         model.add(tf.layers.dense({ units: 32, kernelInitializer: glorot(i + 1), name: `dense${i}`, ...(i === 0 ? { inputShape: [FEATURES] } : {}) }));
         model.add(tf.layers.batchNormalization({ name: `bn${i}` }));
         model.add(tf.layers.activation({ activation: 'relu', name: `relu${i}` }));
@@ -316,16 +316,16 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'layernorm-mlp',
     kind: 'normalization',
-    description: '5 × (Dense → LayerNormalization → tanh), Adam 1e-3',
+    description: '4 × (Dense → LayerNormalization → tanh), Adam 1e-3',
     verdict: 'healthy',
     build: () => {
       const model = tf.sequential();
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 4; i++) {
         model.add(tf.layers.dense({ units: 32, kernelInitializer: glorot(i + 1), name: `dense${i}`, ...(i === 0 ? { inputShape: [FEATURES] } : {}) }));
         model.add(tf.layers.layerNormalization({ name: `ln${i}` }));
         model.add(tf.layers.activation({ activation: 'tanh', name: `tanh${i}` }));
@@ -336,7 +336,7 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => regression(),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'groupnorm-conv',
@@ -347,7 +347,7 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => images(),
     optimizer: adam(),
     loss: crossEntropy,
-    steps: 6,
+    steps: 5,
     backends: NO_WASM,
   },
   {
@@ -359,13 +359,13 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => images(),
     optimizer: adam(),
     loss: crossEntropy,
-    steps: 6,
+    steps: 5,
     backends: NO_WASM,
   },
   {
     id: 'lstm-default',
     kind: 'rnn',
-    description: 'LSTM(16) over 10 steps with the default initializers (Glorot, orthogonal, unit forget bias), Adam 1e-3',
+    description: 'LSTM(16) over 6 steps with the default initializers (Glorot, orthogonal, unit forget bias), Adam 1e-3',
     verdict: 'healthy',
     build: () =>
       recurrent(
@@ -375,17 +375,17 @@ export const HEALTHY: readonly CorpusEntry[] = [
           recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
           name: 'lstm',
         }),
-        10,
+        6,
       ),
-    data: () => sequences(10),
+    data: () => sequences(6),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'gru-default',
     kind: 'rnn',
-    description: 'GRU(16) over 10 steps with the default initializers, Adam 1e-3',
+    description: 'GRU(16) over 6 steps with the default initializers, Adam 1e-3',
     verdict: 'healthy',
     build: () =>
       recurrent(
@@ -395,12 +395,12 @@ export const HEALTHY: readonly CorpusEntry[] = [
           recurrentInitializer: tf.initializers.orthogonal({ seed: 4 }),
           name: 'gru',
         }),
-        10,
+        6,
       ),
-    data: () => sequences(10),
+    data: () => sequences(6),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
   {
     id: 'transformer-like',
@@ -411,7 +411,7 @@ export const HEALTHY: readonly CorpusEntry[] = [
     data: () => sequences(8, 16, 32),
     optimizer: adam(),
     loss: mse,
-    steps: 6,
+    steps: 5,
   },
 ];
 
@@ -572,7 +572,7 @@ export const BROKEN: readonly CorpusEntry[] = [
     data: () => sequences(8, 16, 32),
     optimizer: adam(0.5),
     loss: mse,
-    steps: 4,
+    steps: 3,
   },
   {
     id: 'mlp-lr-too-low',
@@ -598,9 +598,9 @@ export const BROKEN: readonly CorpusEntry[] = [
           recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }),
           name: 'lstm',
         }),
-        10,
+        6,
       ),
-    data: () => sequences(10),
+    data: () => sequences(6),
     optimizer: sgd(1e-6),
     loss: mse,
     steps: 12,

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { requireString } from '@gs/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { requireArray, requireObject } from '../argument-checks.js';
 import { diagnose, type DiagnoseData, type DiagnoseLoss, type DiagnoseResult } from '../diagnose.js';
 
 /** Packages whose layers and initializers a saved model may use; loaded (when installed) so their classes are registered. */
@@ -30,6 +32,7 @@ interface ModelFile {
  * const model = await loadModelFile('out/model.json');
  */
 export async function loadModelFile(path: string): Promise<tf.LayersModel> {
+  requireString('loadModelFile', 'path', path);
   for (const name of LAYER_PACKAGES) await import(/* @vite-ignore */ name).catch(() => undefined);
   const json = JSON.parse(await readFile(path, 'utf8')) as ModelFile;
   if (!json.modelTopology) throw new Error(`${path} has no modelTopology: is it a tfjs LayersModel model.json?`);
@@ -56,6 +59,7 @@ export async function loadModelFile(path: string): Promise<tf.LayersModel> {
  * optionally with `"validation": { "xs": [...], "ys": [...] }`.
  */
 export async function loadDataFile(path: string): Promise<{ data: DiagnoseData; validation?: DiagnoseData }> {
+  requireString('loadDataFile', 'path', path);
   const json = JSON.parse(await readFile(path, 'utf8')) as { xs?: unknown; ys?: unknown; validation?: { xs?: unknown; ys?: unknown } };
   const tensors = (part: { xs?: unknown; ys?: unknown }, where: string): DiagnoseData => {
     if (!Array.isArray(part.xs) || !Array.isArray(part.ys)) throw new Error(`${path}: ${where} needs "xs" and "ys" arrays (batch first)`);
@@ -119,6 +123,8 @@ function resultJson(result: DiagnoseResult): object {
  * process.exitCode = await diagnoseCli(process.argv);
  */
 export async function diagnoseCli(argv: readonly string[], output: CliOutput = { log: console.log, error: console.error }): Promise<number> {
+  requireArray('diagnoseCli', 'argv', argv, 'the process arguments, e.g. process.argv');
+  requireObject('diagnoseCli', 'output', output, 'an object { log(line), error(line) }', ['log', 'error']);
   let exitCode = 0;
   const program = new Command()
     .name('gs-monitor')
