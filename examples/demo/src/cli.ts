@@ -8,6 +8,8 @@ import { type DemoSize, FULL_SIZE, SMALL_SIZE, demoConfigurations } from './conf
 import { runDemo } from './demo.js';
 import { loadMnist } from './mnist-node.js';
 import { formatNumber, resultsTable, writeReport } from './report-writer.js';
+import { WARMUP_CASE, runWarmupCase } from './warmup-case.js';
+import { warmupTable, writeWarmupSection } from './warmup-report.js';
 
 function positiveInteger(option: string) {
   return (value: string): number => {
@@ -39,7 +41,9 @@ const program = new Command()
   .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')})`)
   .option('--jobs <n>', 'train configurations in this many processes (default: 2 on machines with 2+ cores)', positiveInteger('--jobs'))
   .option('--out <dir>', 'report directory', 'report')
-  .option('--no-progress', 'no progress bar (plain lines instead)');
+  .option('--no-progress', 'no progress bar (plain lines instead)')
+  .option('--no-warmup-case', 'skip the warmup case (a post-norm network Adam breaks without @gs/optim warmup)')
+  .option('--warmup-case-steps <n>', `training steps of each warmup-case run (default ${WARMUP_CASE.steps})`, positiveInteger('--warmup-case-steps'));
 
 program.parse();
 const options = program.opts<{
@@ -53,6 +57,8 @@ const options = program.opts<{
   jobs?: number;
   out: string;
   progress: boolean;
+  warmupCase: boolean;
+  warmupCaseSteps?: number;
 }>();
 
 const preset = options.full ? FULL_SIZE : SMALL_SIZE;
@@ -126,5 +132,15 @@ console.log(
   `Seed figure: product of 101 random 4×4 matrices — N(0, 1): ${formatNumber(normal[normal.length - 1]!)}, ` +
     `orthogonal: ${orthogonalNorms[orthogonalNorms.length - 1]!.toFixed(6)}.`,
 );
+if (options.warmupCase) {
+  const warmupSize = { ...WARMUP_CASE, ...(options.warmupCaseSteps ? { steps: options.warmupCaseSteps } : {}) };
+  console.log(
+    `\nWarmup case: post-norm residual MLP, ${warmupSize.depth} blocks × ${warmupSize.width}, Adam ${warmupSize.learningRate}, ` +
+      `${warmupSize.steps} steps, without and with warmup({ steps: ${warmupSize.warmupSteps} })…`,
+  );
+  const warmupResult = await runWarmupCase({ size: warmupSize, train: data.train, test: data.test });
+  await writeWarmupSection(directory, warmupResult);
+  console.log(`\n${warmupTable(warmupResult)}`);
+}
 console.log(`Report written to ${directory}/report.md (charts in ${directory}/charts, numbers in results.json) in ${demo.seconds.toFixed(0)} s.`);
 console.log(`TensorBoard logs: tensorboard --logdir ${directory}/${demo.tensorBoard}`);
