@@ -1,6 +1,14 @@
 export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
-export { AUTOMATIC_REPORT_LAG, FitCallback } from './fit-callback.js';
-export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
+export { AUTOMATIC_REPORT_LAG, type FitCallback } from './fit-callback.js';
+export {
+  describeParams,
+  describeVariables,
+  requireParamInfo,
+  requireParamInfos,
+  roleFromName,
+  type ParamInfo,
+  type ParamRole,
+} from './param-info.js';
 export type {
   GradientMap,
   PluginReportView,
@@ -20,21 +28,28 @@ export {
 } from './stabilized-optimizer.js';
 export { sumOfSquares } from './sum-of-squares.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
+export { LAYER_ARGUMENT_NAMES, requireLayerArgs } from './layer-arguments.js';
 export {
   describeValue,
   invalidOption,
   rejectFactory,
   rejectUnknownOptions,
+  requireArray,
+  requireBatch,
   requireBoolean,
   requireFinite,
   requireFunction,
   requireInRange,
   requireInteger,
+  requireLayer,
   requireModel,
   requireNonNegative,
   requireOneOf,
+  requireOptimizer,
   requireOptions,
   requirePositive,
+  requireShape,
   requireString,
   requireTensor,
+  type RequireOptionsSettings,
 } from './validate.js';
