@@ -28,7 +28,7 @@ import { learningRate } from './learning-rate.js';
 import { describeArchitecture, type ModelArchitecture } from './model-architecture.js';
 import { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
-import { nonFiniteValues } from './non-finite-values.js';
+import { guardedLoss, nonFiniteValues } from './non-finite-values.js';
 import { rankRemedies, type OptimizerSettings, type TrainingSetup } from './rank-remedies.js';
 import { remedyText } from './remedy.js';
 import { saturation } from './saturation.js';
@@ -95,6 +95,7 @@ const RECORDS = {
   layerIncomingGradientNorms: 'layerIncomingGradientNorms',
   initialParameterNorms: 'initialParameterNorms',
   probeInputFinite: 'probeInputFinite',
+  probeInputScale: 'probeInputScale',
   parameterGradientNorms: 'parameterGradientNorms',
   layerWeightNorms: 'layerWeightNorms',
   layerUpdateRatios: 'layerUpdateRatios',
@@ -242,6 +243,7 @@ export class GradientMonitor implements StabilityPlugin {
   /** What the monitor knows about the run, for ranking remedies (see `rankRemedies`). */
   trainingSetup(): TrainingSetup {
     const records = this.history.records;
+    const lossNames = compiledLossNames(this.model);
     const plugins = new Set<string>();
     for (const record of records.slice(-1)) {
       for (const key of Object.keys(record.extras)) plugins.add(key.slice(0, key.indexOf('/')));
@@ -252,6 +254,7 @@ export class GradientMonitor implements StabilityPlugin {
       ...(this.optimizer ? { optimizer: this.optimizer } : {}),
       plugins: [...plugins],
       records,
+      ...(lossNames ? { lossNames } : {}),
     };
   }
 
@@ -318,6 +321,7 @@ export class GradientMonitor implements StabilityPlugin {
       if (stats.saturatedFraction) ctx.record(RECORDS.saturatedFraction, stats.saturatedFraction);
       if (stats.deadFraction) ctx.record(RECORDS.deadFraction, stats.deadFraction);
       ctx.record(RECORDS.probeInputFinite, this.activationProbe.inputFinite());
+      ctx.record(RECORDS.probeInputScale, this.activationProbe.inputScale());
     }
     if (this.histogramBuckets > 0 && ctx.step % this.histogramEvery === 0) {
       // Reshapes share the gradients' data: kept (past core's tidy) until afterUpdate measures them.
@@ -372,10 +376,12 @@ export class GradientMonitor implements StabilityPlugin {
     const record = this.buildRecord(report, view);
     this.history.write(record);
     for (const sink of this.sinks) await sink.write?.(record);
+    const lossNames = compiledLossNames(this.model);
     const context: DetectorContext = {
       history: this.history.records,
       ...(this.modelArchitecture ? { architecture: this.modelArchitecture } : {}),
       ...(this.initial ? { initialWeights: this.initial } : {}),
+      ...(lossNames ? { lossNames } : {}),
     };
     const found = this.detectors.flatMap((detector) => detector.check(record, context));
     const events: DetectorEvent[] = [];
@@ -430,6 +436,16 @@ export class GradientMonitor implements StabilityPlugin {
         };
       }
       const wasm = tf.getBackend() === 'wasm' ? " (on wasm, ReLU can turn a NaN into 0 in this pass, so a probe batch is the surer test)" : '';
+      const lossNames = compiledLossNames(this.model);
+      if (trace.inputFinite && guardedLoss(lossNames) && !Number.isFinite(record.loss ?? 0)) {
+        return {
+          ...event,
+          source: 'data',
+          message:
+            `${event.message} The forward pass of a synthetic N(0, 1) batch is finite${wasm} and the compiled loss (${lossNames!.join(', ')}) ` +
+            'is finite for finite outputs and targets: the failing batch\'s inputs or targets contain NaN/Inf.',
+        };
+      }
       return {
         ...event,
         message: `${event.message} The forward pass of a synthetic N(0, 1) batch is finite${wasm}: look at the failing batch's data and at the loss (pass a probe batch to tell them apart).`,
@@ -547,8 +563,20 @@ export class GradientMonitor implements StabilityPlugin {
       layers,
       extras,
       ...(RECORDS.probeInputFinite in own ? { probeInputFinite: own[RECORDS.probeInputFinite] === 1 } : {}),
+      ...(typeof own[RECORDS.probeInputScale] === 'number' ? { probeInputScale: own[RECORDS.probeInputScale] as number } : {}),
     };
   }
+}
+
+/**
+ * The loss names a compiled model was given (`compile({ loss: 'meanSquaredError' })`, a list or a
+ * map per output); undefined when it is not compiled or any loss is a function.
+ */
+function compiledLossNames(model: tf.LayersModel | undefined): string[] | undefined {
+  const loss = (model as { loss?: unknown } | undefined)?.loss;
+  if (loss === undefined || loss === null) return undefined;
+  const values = typeof loss === 'string' ? [loss] : Array.isArray(loss) ? loss : typeof loss === 'object' ? Object.values(loss) : [loss];
+  return values.length > 0 && values.every((value) => typeof value === 'string') ? (values as string[]) : undefined;
 }
 
 function histogramOptions(
