@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInteger, requirePositive } from '@gs/core';
+import { requireInteger, requireOptions, requirePositive } from '@gs/core';
 import {
   actionOption,
   formatNumber,
@@ -67,13 +67,13 @@ function judgedLayers(record: MonitorRecord, context: DetectorContext): LayerSta
  */
 export function learningRate(options: LearningRateOptions = {}): Detector {
   const where = 'learningRate';
-  rejectUnknownOptions(where, options, OPTIONS);
-  const high = requirePositive(where, 'high', options.high ?? 0.1);
-  const low = requirePositive(where, 'low', options.low ?? 1e-5);
+  const opts = requireOptions<LearningRateOptions>(where, options, OPTIONS);
+  const high = requirePositive(where, 'high', opts.high ?? 0.1);
+  const low = requirePositive(where, 'low', opts.low ?? 1e-5);
   if (low >= high) throw new RangeError(`${where}: low must be below high, got low ${low} and high ${high}`);
-  const patience = requireInteger(where, 'patience', options.patience ?? 1);
-  const lowPatience = requireInteger(where, 'lowPatience', options.lowPatience ?? 10);
-  const action = actionOption(where, options.action);
+  const patience = requireInteger(where, 'patience', opts.patience ?? 1);
+  const lowPatience = requireInteger(where, 'lowPatience', opts.lowPatience ?? 10);
+  const action = actionOption(where, opts.action);
   const highCounter = new PatienceCounter(patience);
   const lowCounter = new PatienceCounter(lowPatience);
   return {
