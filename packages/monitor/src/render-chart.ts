@@ -61,6 +61,7 @@ const VIEW_KEYS = ['mark', 'layer', 'concat', 'hconcat', 'vconcat', 'facet', 're
 
 /** A Vega-Lite spec object (as the chart builders make), checked before Vega-Lite sees it. */
 function requireSpec(where: string, spec: unknown): void {
-  const ok = spec !== null && typeof spec === 'object' && !Array.isArray(spec) && VIEW_KEYS.some((key) => key in spec);
+  const ok =
+    spec !== null && typeof spec === 'object' && Object.getPrototypeOf(spec) === Object.prototype && VIEW_KEYS.some((key) => Object.hasOwn(spec, key));
   if (!ok) invalidOption(where, 'spec', 'a Vega-Lite spec such as gradientHeatmapSpec(history)', spec);
 }
