@@ -28,7 +28,7 @@ export {
 } from './stabilized-optimizer.js';
 export { sumOfSquares } from './sum-of-squares.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
-export { LAYER_ARGUMENT_NAMES, requireLayerArgs } from './layer-arguments.js';
+export { ACTIVATION_NAMES, LAYER_ARGUMENT_NAMES, requireActivation, requireLayerArgs } from './layer-arguments.js';
 export {
   describeValue,
   invalidOption,

@@ -74,3 +74,31 @@ export function requireLayerArgs<T extends object>(
   }
   return checked as Partial<T>;
 }
+
+/** The activation names tfjs-layers 4.22 accepts (`ActivationIdentifier`). */
+export const ACTIVATION_NAMES = [
+  'elu',
+  'hardSigmoid',
+  'linear',
+  'relu',
+  'relu6',
+  'selu',
+  'sigmoid',
+  'softmax',
+  'softplus',
+  'softsign',
+  'tanh',
+  'swish',
+  'mish',
+  'gelu',
+  'gelu_new',
+] as const;
+
+/**
+ * A tfjs activation name such as `'relu'`, checked up front (tfjs would say "Unknown activation"
+ * only when the layer is built, without naming the option).
+ */
+export function requireActivation(where: string, option: string, value: unknown): (typeof ACTIVATION_NAMES)[number] {
+  return requireOneOf(where, option, value, ACTIVATION_NAMES);
+}
+

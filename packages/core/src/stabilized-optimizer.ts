@@ -121,9 +121,9 @@ export class StabilizedOptimizer extends tf.Optimizer {
   /** The model `fit` trains with this optimizer (told by core's fit callback). */
   private trainingModel?: tf.LayersModel;
 
-  constructor(optimizerOrName: tf.Optimizer | OptimizerName, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
+  constructor(optimizer: tf.Optimizer | OptimizerName, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
     super();
-    const checked = checkStabilizeArguments('stabilize', optimizerOrName, plugins, options);
+    const checked = checkStabilizeArguments('stabilize', optimizer, plugins, options);
     this.optimizer = checked.optimizer;
     this.slots = checked.slots;
     this.every = checked.every;

@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInRange, requireInteger } from '@gs/core';
+import { requireInRange, requireInteger, requireOptions } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -43,10 +43,10 @@ interface ActivationFractionRule {
  */
 export function activationFractionDetector(rule: ActivationFractionRule, options: ActivationFractionOptions): Detector {
   const where = rule.name;
-  rejectUnknownOptions(where, options, ['fraction', 'patience', 'action']);
-  const fraction = requireInRange(where, 'fraction', options.fraction ?? 0.5, 0, 1, { highOpen: true });
-  const patience = requireInteger(where, 'patience', options.patience ?? 1);
-  const action = actionOption(where, options.action);
+  const opts = requireOptions<ActivationFractionOptions>(where, options, ['fraction', 'patience', 'action']);
+  const fraction = requireInRange(where, 'fraction', opts.fraction ?? 0.5, 0, 1, { highOpen: true });
+  const patience = requireInteger(where, 'patience', opts.patience ?? 1);
+  const action = actionOption(where, opts.action);
   const counter = new PatienceCounter(patience);
   const valueOf = (layer: LayerStats) => (layer.activations as ActivationStats | undefined)?.[rule.statistic] ?? 0;
   return {

@@ -1,5 +1,6 @@
+import { invalidOption, requireArray } from '@gs/core';
 import type { MonitorHistory } from './monitor-history.js';
-import type { LayerStats, LossPoint, MonitorRecord } from './monitor-record.js';
+import { requireRecords, type LayerStats, type LossPoint, type MonitorRecord } from './monitor-record.js';
 
 /** What chart builders accept: a monitor's history, or records (and loss points) directly. */
 export type ChartSource =
@@ -57,4 +58,20 @@ export function lossPoints(source: ChartSource): LossPoint[] {
   const losses = source.losses ?? [];
   const points = losses.length > 0 ? losses : source.records.flatMap((record) => (record.loss === undefined ? [] : [{ step: record.step, loss: record.loss }]));
   return points.filter((point) => Number.isFinite(point.loss));
+}
+
+/** A chart source: a `MonitorHistory` or `{ records, losses? }` (checked so chart builders fail clearly). */
+export function requireChartSource(where: string, source: unknown): ChartSource {
+  if (source === null || typeof source !== 'object' || Array.isArray(source)) {
+    invalidOption(where, 'source', 'a MonitorHistory (monitor.history) or { records, losses? }', source);
+  }
+  const { records, losses } = source as { records?: unknown; losses?: unknown };
+  requireRecords(where, 'source.records', records);
+  if (losses !== undefined) {
+    requireArray(where, 'source.losses', losses, (point, label) => {
+      const ok = point !== null && typeof point === 'object' && typeof (point as LossPoint).step === 'number' && typeof (point as LossPoint).loss === 'number';
+      return ok ? (point as LossPoint) : invalidOption(where, label, 'a loss point { step, loss }', point);
+    });
+  }
+  return source as ChartSource;
 }

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { LAYER_METRICS, layerPoints, lossPoints, type ChartSource, type LayerMetric } from './chart-data.js';
-import { requireOneOf, requirePositive } from '@gs/core';
+import { requireBoolean, requireFinite, requireOneOf, requireOptions, requirePositive, requireString } from '@gs/core';
+import { LAYER_METRICS, layerPoints, lossPoints, requireChartSource, type ChartSource, type LayerMetric } from './chart-data.js';
 
 /** The dataset name every chart spec uses, so a live view can swap its data (`updateChart`). */
 export const CHART_DATASET = 'table';
@@ -28,6 +28,14 @@ function size(where: string, options: ChartOptions, height: number): { width: nu
   };
 }
 
+/** Checks a chart builder's arguments: the source, unknown option names, and the common options. */
+function chartArguments<T extends ChartOptions>(where: string, source: unknown, options: unknown, own: readonly (keyof T & string)[]): Partial<T> {
+  requireChartSource(where, source);
+  const opts = requireOptions<T>(where, options, ['width', 'height', 'title', ...own]);
+  if (opts.title !== undefined) requireString(where, 'title', opts.title);
+  return opts;
+}
+
 /** Options for `gradientHeatmapSpec`. */
 export interface HeatmapOptions extends ChartOptions {
   /** Which per-layer number to colour by. Default 'gradientNorm'. */
@@ -46,6 +54,7 @@ export interface HeatmapOptions extends ChartOptions {
  * const svg = await renderSvg(gradientHeatmapSpec(watcher.history));
  */
 export function gradientHeatmapSpec(source: ChartSource, options: HeatmapOptions = {}): TopLevelSpec {
+  options = chartArguments<HeatmapOptions>('gradientHeatmapSpec', source, options, ['metric']);
   const metric = requireOneOf('gradientHeatmapSpec', 'metric', options.metric ?? 'gradientNorm', LAYER_METRICS);
   const points = layerPoints(source.records, metric).filter((point) => point.log10 !== null);
   const depths = new Set(points.map((point) => point.depth)).size;
@@ -96,8 +105,9 @@ export interface LossCurveOptions extends ChartOptions {
  * const svg = await renderSvg(lossCurveSpec(watcher.history));
  */
 export function lossCurveSpec(source: ChartSource, options: LossCurveOptions = {}): TopLevelSpec {
+  options = chartArguments<LossCurveOptions>('lossCurveSpec', source, options, ['logScale']);
   const points = lossPoints(source);
-  const logScale = options.logScale ?? (points.length > 0 && points.every((point) => point.loss > 0));
+  const logScale = options.logScale === undefined ? points.length > 0 && points.every((point) => point.loss > 0) : requireBoolean('lossCurveSpec', 'logScale', options.logScale);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: options.title ?? 'loss',
@@ -132,6 +142,8 @@ export interface LayerBarsOptions extends ChartOptions {
  * const svg = await renderSvg(layerBarsSpec(watcher.history, { metric: 'updateRatio' }));
  */
 export function layerBarsSpec(source: ChartSource, options: LayerBarsOptions = {}): TopLevelSpec {
+  options = chartArguments<LayerBarsOptions>('layerBarsSpec', source, options, ['metric', 'step']);
+  if (options.step !== undefined) requireFinite('layerBarsSpec', 'step', options.step);
   const metric = requireOneOf('layerBarsSpec', 'metric', options.metric ?? 'gradientNorm', LAYER_METRICS);
   const records = source.records;
   const record = options.step === undefined ? records[records.length - 1] : records.find((candidate) => candidate.step === options.step);

@@ -1,4 +1,4 @@
-import { requireOneOf } from '@gs/core';
+import { invalidOption, requireOneOf } from '@gs/core';
 import type { InitialLayerWeights } from './initial-weights.js';
 import type { ModelArchitecture } from './model-architecture.js';
 import type { MonitorRecord } from './monitor-record.js';
@@ -110,7 +110,7 @@ export class GradientAlarmError extends Error {
   /** The event that raised the error. */
   readonly event: DetectorEvent;
   constructor(event: DetectorEvent) {
-    super(event.message);
+    super(requireEvent('GradientAlarmError', 'event', event).message);
     this.name = 'GradientAlarmError';
     this.event = event;
   }
@@ -161,4 +161,19 @@ export function formatNumber(value: number): string {
 export function formatLayerList(names: readonly string[], keep = 3): string {
   if (names.length <= keep * 2) return names.join(', ');
   return `${names.slice(0, keep).join(', ')} … ${names.slice(-keep).join(', ')} (${names.length} layers)`;
+}
+
+/** A `DetectorEvent` (checks the fields code reading events relies on). */
+export function requireEvent(where: string, option: string, value: unknown): DetectorEvent {
+  const event = value as Partial<DetectorEvent> | null;
+  const ok =
+    event !== null &&
+    typeof event === 'object' &&
+    typeof event.detector === 'string' &&
+    typeof event.step === 'number' &&
+    typeof event.message === 'string' &&
+    Array.isArray(event.layers) &&
+    Array.isArray(event.remedies);
+  if (!ok) invalidOption(where, option, 'a DetectorEvent (from monitor.events or a detector)', value);
+  return value as DetectorEvent;
 }

@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInteger, requireNonNegative, requirePositive } from '@gs/core';
+import { requireInteger, requireNonNegative, requireOptions, requirePositive } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -89,14 +89,14 @@ function origin(record: MonitorRecord, context: DetectorContext): { layer: Layer
  */
 export function explodingGradients(options: ExplodingGradientsOptions = {}): Detector {
   const where = 'explodingGradients';
-  rejectUnknownOptions(where, options, OPTIONS);
-  const threshold = requirePositive(where, 'threshold', options.threshold ?? 1e3);
-  const growth = requirePositive(where, 'growth', options.growth ?? 100);
-  const window = requireInteger(where, 'window', options.window ?? 10);
-  const minimum = requireNonNegative(where, 'minimum', options.minimum ?? 1);
-  const largeStep = requireNonNegative(where, 'updateRatio', options.updateRatio ?? 0.1);
-  const patience = requireInteger(where, 'patience', options.patience ?? 1);
-  const action = actionOption(where, options.action);
+  const opts = requireOptions<ExplodingGradientsOptions>(where, options, OPTIONS);
+  const threshold = requirePositive(where, 'threshold', opts.threshold ?? 1e3);
+  const growth = requirePositive(where, 'growth', opts.growth ?? 100);
+  const window = requireInteger(where, 'window', opts.window ?? 10);
+  const minimum = requireNonNegative(where, 'minimum', opts.minimum ?? 1);
+  const largeStep = requireNonNegative(where, 'updateRatio', opts.updateRatio ?? 0.1);
+  const patience = requireInteger(where, 'patience', opts.patience ?? 1);
+  const action = actionOption(where, opts.action);
   const counter = new PatienceCounter(patience);
   return {
     name: where,

@@ -1,4 +1,4 @@
-import type { ParamInfo } from '@gs/core';
+import { requireParamInfos, type ParamInfo } from '@gs/core';
 
 /** The trainable parameters of one layer, as the monitor aggregates them. */
 export interface LayerGroup {
@@ -22,6 +22,7 @@ export interface LayerGroup {
  * groupByLayer(describeParams(model)).map((layer) => `${layer.depth} ${layer.name}`);
  */
 export function groupByLayer(params: readonly ParamInfo[]): LayerGroup[] {
+  requireParamInfos('groupByLayer', 'params', params);
   const byName = new Map<string, { first: number; info: ParamInfo; params: ParamInfo[] }>();
   params.forEach((param, position) => {
     const group = byName.get(param.layerName);

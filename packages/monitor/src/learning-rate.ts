@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInteger, requirePositive } from '@gs/core';
+import { requireInteger, requireOptions, requirePositive } from '@gs/core';
 import {
   actionOption,
   formatNumber,
@@ -117,16 +117,16 @@ function globalNorm(record: MonitorRecord): number {
  */
 export function learningRate(options: LearningRateOptions = {}): Detector {
   const where = 'learningRate';
-  rejectUnknownOptions(where, options, OPTIONS);
-  const high = requirePositive(where, 'high', options.high ?? 0.1);
-  const severe = requirePositive(where, 'severe', options.severe ?? 1);
-  const rise = requirePositive(where, 'rise', options.rise ?? 2);
-  const low = requirePositive(where, 'low', options.low ?? 1e-5);
+  const opts = requireOptions<LearningRateOptions>(where, options, OPTIONS);
+  const high = requirePositive(where, 'high', opts.high ?? 0.1);
+  const severe = requirePositive(where, 'severe', opts.severe ?? 1);
+  const rise = requirePositive(where, 'rise', opts.rise ?? 2);
+  const low = requirePositive(where, 'low', opts.low ?? 1e-5);
   if (low >= high) throw new RangeError(`${where}: low must be below high, got low ${low} and high ${high}`);
   if (severe < high) throw new RangeError(`${where}: severe must be at least high, got severe ${severe} and high ${high}`);
-  const patience = requireInteger(where, 'patience', options.patience ?? 2);
-  const lowPatience = requireInteger(where, 'lowPatience', options.lowPatience ?? 10);
-  const action = actionOption(where, options.action);
+  const patience = requireInteger(where, 'patience', opts.patience ?? 2);
+  const lowPatience = requireInteger(where, 'lowPatience', opts.lowPatience ?? 10);
+  const action = actionOption(where, opts.action);
   const lowCounter = new PatienceCounter(lowPatience);
   const early: { norms: number[]; losses: number[] } = { norms: [], losses: [] };
   /**

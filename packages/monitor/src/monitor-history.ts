@@ -1,4 +1,4 @@
-import { requireInteger } from '@gs/core';
+import { requireInteger, requireOptions } from '@gs/core';
 import type { DetectorEvent } from './detector.js';
 import type { LossPoint, MonitorRecord } from './monitor-record.js';
 import type { MonitorSink } from './sink.js';
@@ -34,8 +34,7 @@ export class MonitorHistory implements MonitorSink {
   private readonly maxLosses: number;
 
   constructor(options: MonitorHistoryOptions = {}) {
-    this.maxRecords = options.maxRecords === undefined ? Infinity : requireInteger('MonitorHistory', 'maxRecords', options.maxRecords);
-    this.maxLosses = options.maxLosses === undefined ? Infinity : requireInteger('MonitorHistory', 'maxLosses', options.maxLosses);
+    ({ maxRecords: this.maxRecords, maxLosses: this.maxLosses } = historyLimits('MonitorHistory', options));
   }
 
   write(record: MonitorRecord): void {
@@ -63,4 +62,17 @@ export class MonitorHistory implements MonitorSink {
     this.losses.length = 0;
     this.events.length = 0;
   }
+}
+
+/**
+ * Checks `MonitorHistoryOptions` (`where`: the function they were given to; `argument`: their
+ * name there, e.g. `history` in `monitor({ history })`).
+ */
+export function historyLimits(where: string, options: unknown, argument = 'options'): { maxRecords: number; maxLosses: number } {
+  const prefix = argument === 'options' ? '' : `${argument}.`;
+  const opts = requireOptions<MonitorHistoryOptions>(where, options, ['maxRecords', 'maxLosses'], argument);
+  return {
+    maxRecords: opts.maxRecords === undefined ? Infinity : requireInteger(where, `${prefix}maxRecords`, opts.maxRecords),
+    maxLosses: opts.maxLosses === undefined ? Infinity : requireInteger(where, `${prefix}maxLosses`, opts.maxLosses),
+  };
 }

@@ -1,4 +1,4 @@
-import type { RecordedValue } from '@gs/core';
+import { invalidOption, requireArray, type RecordedValue } from '@gs/core';
 import { requireObject } from './argument-checks.js';
 
 /** Activation statistics of one layer's output on the probe batch. */
@@ -99,4 +99,27 @@ export interface LossPoint {
   readonly step: number;
   /** The step's loss. */
   readonly loss: number;
+}
+
+/**
+ * A `MonitorRecord` (as the monitor writes them): checks the fields that functions reading
+ * records rely on, for public functions that take records from users.
+ */
+export function requireRecord(where: string, option: string, value: unknown): MonitorRecord {
+  const record = value as Partial<MonitorRecord> | null;
+  const ok =
+    record !== null &&
+    typeof record === 'object' &&
+    typeof record.step === 'number' &&
+    typeof record.gradientNorm === 'number' &&
+    Array.isArray(record.layers) &&
+    record.extras !== null &&
+    typeof record.extras === 'object';
+  if (!ok) invalidOption(where, option, 'a MonitorRecord (from monitor.history.records)', value);
+  return value as MonitorRecord;
+}
+
+/** A list of `MonitorRecord`s. */
+export function requireRecords(where: string, option: string, value: unknown): MonitorRecord[] {
+  return requireArray(where, option, value, (item, label) => requireRecord(where, label, item));
 }

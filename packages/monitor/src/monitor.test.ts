@@ -150,9 +150,14 @@ it('rejects bad options with errors naming the option and value', async () => {
   expect(() => monitor({ every: 0 })).toThrow(/monitor: every must be an integer ≥ 1, got 0/);
   expect(() => monitor({ every: 1.5 })).toThrow(/every.*1\.5/);
   expect(() => monitor({ probeEvery: -2 })).toThrow(/probeEvery.*-2/);
-  expect(() => monitor({ sinks: ['csv' as never] })).toThrow(/sinks\[0\] is not a known sink.*"csv"/);
-  expect(() => monitor({ sinks: [{ name: 'x' } as never] })).toThrow(/sinks\[0\] is not a known sink/);
-  expect(() => monitor({ detectors: [{} as never] })).toThrow(/detectors\[0\] is not a detector/);
+  expect(() => monitor({ sinks: ['csv' as never] })).toThrow(/monitor: sinks\[0\] must be a sink object.*got "csv"/);
+  expect(() => monitor({ sinks: [{ name: 'x' } as never] })).toThrow(/monitor: sinks\[0\] must be a sink object/);
+  expect(() => monitor({ detectors: [{} as never] })).toThrow(/monitor: detectors\[0\] must be a detector/);
+  expect(() => monitor({ history: { maxRecord: 5 } as never })).toThrow(/monitor: unknown option 'maxRecord' \(did you mean 'maxRecords'\?\)/);
+  expect(() => monitor({ history: { maxRecords: 0 } })).toThrow(/monitor: history.maxRecords must be an integer ≥ 1, got 0/);
+  expect(() => monitor({ perParameter: 'false' as never })).toThrow(/monitor: perParameter must be true or false, got "false"/);
+  expect(() => monitor({ every: null as never })).toThrow(/monitor: every must be given a value or omitted/);
+  expect(() => monitor(null as never)).toThrow(/monitor: options must be an object/);
   expect(() => monitor({ evry: 2 } as never)).toThrow(/unknown option 'evry'/);
   expect(() => monitor({ probe: [1, 2] as never })).toThrow(/probe must be a tf.Tensor/);
 

@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  rejectFactory,
-  rejectUnknownOptions,
-  requireInRange,
   invalidOption,
+  rejectFactory,
+  requireArray,
+  requireBoolean,
+  requireFunction,
+  requireInRange,
   requireInteger,
   requireOptions,
+  requireString,
+  requireTensor,
   sumOfSquares,
   type GradientMap,
   type ParamInfo,
@@ -26,7 +30,7 @@ import { LayerHistograms } from './layer-histograms.js';
 import { sumByLayer } from './layer-sums.js';
 import { learningRate } from './learning-rate.js';
 import { describeArchitecture, type ModelArchitecture } from './model-architecture.js';
-import { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
+import { historyLimits, MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
 import { guardedLoss, nonFiniteValues } from './non-finite-values.js';
 import { rankRemedies, type OptimizerSettings, type TrainingSetup } from './rank-remedies.js';
@@ -167,29 +171,16 @@ export class GradientMonitor implements StabilityPlugin {
 
   constructor(options: MonitorOptions = {}) {
     const where = 'monitor';
-    if (options == null || typeof options !== 'object') {
-      throw new TypeError(`${where}(options): options must be an object, got ${String(options)}`);
-    }
-    rejectUnknownOptions(where, options, OPTIONS);
-    this.name = options.name ?? 'monitor';
-    if (typeof this.name !== 'string' || this.name.length === 0) {
-      throw new RangeError(`${where}: name must be a non-empty string, got ${JSON.stringify(options.name)}`);
-    }
-    this.every = requireInteger(where, 'every', options.every ?? 1);
-    this.probeEvery = requireInteger(where, 'probeEvery', options.probeEvery ?? this.every);
-    this.perParameter = Boolean(options.perParameter);
-    this.updateRatios = options.updateRatios ?? true;
-    this.saturationLevel = requireInRange(where, 'saturationLevel', options.saturationLevel ?? 0.05, 0, 1, { lowOpen: true, highOpen: true });
-    if (options.probe !== undefined) {
-      if (!(options.probe instanceof tf.Tensor)) {
-        throw new TypeError(`${where}: probe must be a tf.Tensor batch of model inputs, got ${typeof options.probe}`);
-      }
-      this.probe = options.probe;
-    }
-    if (options.detectors !== undefined && !Array.isArray(options.detectors)) {
-      throw new TypeError(`${where}: detectors must be an array of detectors such as vanishingGradients(), got ${typeof options.detectors}`);
-    }
-    this.detectors = (options.detectors ?? [
+    const opts = requireOptions<MonitorOptions>(where, options, OPTIONS);
+    this.name = requireString(where, 'name', opts.name ?? 'monitor');
+    this.every = requireInteger(where, 'every', opts.every ?? 1);
+    this.probeEvery = requireInteger(where, 'probeEvery', opts.probeEvery ?? this.every);
+    this.perParameter = requireBoolean(where, 'perParameter', opts.perParameter ?? false);
+    this.updateRatios = requireBoolean(where, 'updateRatios', opts.updateRatios ?? true);
+    this.saturationLevel = requireInRange(where, 'saturationLevel', opts.saturationLevel ?? 0.05, 0, 1, { lowOpen: true, highOpen: true });
+    if (opts.probe !== undefined) this.probe = requireTensor(where, 'probe', opts.probe);
+    if (opts.detectors !== undefined) requireArray(where, 'detectors', opts.detectors);
+    this.detectors = (opts.detectors ?? [
       vanishingGradients(),
       explodingGradients(),
       nonFiniteValues(),
@@ -198,23 +189,19 @@ export class GradientMonitor implements StabilityPlugin {
     ]).map((detector, position) => {
       rejectFactory(where, `detectors[${position}]`, detector);
       if (detector == null || typeof (detector as Detector).check !== 'function' || typeof (detector as Detector).name !== 'string') {
-        throw new TypeError(`${where}: detectors[${position}] is not a detector (an object with a name and check(record)), got ${String(detector)}`);
+        invalidOption(where, `detectors[${position}]`, 'a detector (an object with a name and check(record)) such as vanishingGradients()', detector);
       }
       return detector;
     });
-    if (options.sinks !== undefined && !Array.isArray(options.sinks)) {
-      throw new TypeError(`${where}: sinks must be an array of sinks, got ${JSON.stringify(options.sinks)}`);
-    }
-    this.sinks = (options.sinks ?? []).map((sink, position) => {
+    if (opts.sinks !== undefined) requireArray(where, 'sinks', opts.sinks);
+    this.sinks = (opts.sinks ?? []).map((sink, position) => {
       rejectFactory(where, `sinks[${position}]`, sink);
       return validateSink(where, sink, position);
     });
-    if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-      throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
-    }
-    this.onEvent = options.onEvent ?? defaultOnEvent;
-    this.history = new MonitorHistory(options.history);
-    ({ buckets: this.histogramBuckets, every: this.histogramEvery } = histogramOptions(where, options.histograms, this.sinks, this.every));
+    this.onEvent = opts.onEvent === undefined ? defaultOnEvent : requireFunction(where, 'onEvent', opts.onEvent);
+    historyLimits(where, opts.history, 'history');
+    this.history = new MonitorHistory(opts.history);
+    ({ buckets: this.histogramBuckets, every: this.histogramEvery } = histogramOptions(where, opts.histograms, this.sinks, this.every));
   }
 
   /** Every detector event so far. */

@@ -1,4 +1,4 @@
-import { rejectUnknownOptions } from '@gs/core';
+import { requireOptions } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -134,8 +134,8 @@ export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord,
  */
 export function nonFiniteValues(options: NonFiniteValuesOptions = {}): Detector {
   const where = 'nonFiniteValues';
-  rejectUnknownOptions(where, options, ['action']);
-  const action = actionOption(where, options.action);
+  const opts = requireOptions<NonFiniteValuesOptions>(where, options, ['action']);
+  const action = actionOption(where, opts.action);
   const counter = new PatienceCounter(1);
   return {
     name: where,

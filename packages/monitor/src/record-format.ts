@@ -1,5 +1,6 @@
+import { invalidOption, requireArray, requireString } from '@gs/core';
 import type { DetectorEvent } from './detector.js';
-import type { LossPoint, MonitorRecord } from './monitor-record.js';
+import { requireRecord, requireRecords, type LossPoint, type MonitorRecord } from './monitor-record.js';
 
 /** One line of the JSON Lines output: a record, a loss point or an event, tagged by `type`. */
 export type JsonLinesEntry =
@@ -29,14 +30,29 @@ function replaceNonFinite(_key: string, value: unknown): unknown {
  * toJsonLine({ type: 'loss', step: 3, loss: 0.25 }); // '{"type":"loss","step":3,"loss":0.25}'
  */
 export function toJsonLine(entry: JsonLinesEntry): string {
+  const type = (entry as { type?: unknown } | null)?.type;
+  if (entry === null || typeof entry !== 'object' || !['record', 'loss', 'event'].includes(type as string)) {
+    invalidOption('toJsonLine', 'entry', "a tagged entry: { type: 'record' | 'loss' | 'event', … }", entry);
+  }
   return JSON.stringify(entry, replaceNonFinite);
 }
 
 /** Reads a line written by `toJsonLine` back, restoring NaN/±Infinity. */
 export function fromJsonLine(line: string): JsonLinesEntry {
-  return JSON.parse(line, (_key, value: unknown) =>
-    value === 'NaN' ? Number.NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : value,
-  ) as JsonLinesEntry;
+  requireString('fromJsonLine', 'line', line);
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line, (_key, value: unknown) =>
+      value === 'NaN' ? Number.NaN : value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : value,
+    );
+  } catch {
+    invalidOption('fromJsonLine', 'line', 'a JSON line written by toJsonLine', line);
+  }
+  const type = (entry as { type?: unknown } | null)?.type;
+  if (entry === null || typeof entry !== 'object' || !['record', 'loss', 'event'].includes(type as string)) {
+    invalidOption('fromJsonLine', 'line', "a JSON line written by toJsonLine (an object with type 'record', 'loss' or 'event')", line);
+  }
+  return entry as JsonLinesEntry;
 }
 
 /** The fixed CSV columns: one row per layer per record (long format). */
@@ -63,6 +79,7 @@ function csvCell(value: unknown): string {
 
 /** The scalar values other plugins recorded, in name order: extra CSV columns. */
 export function scalarExtraNames(record: MonitorRecord): string[] {
+  requireRecord('scalarExtraNames', 'record', record);
   return Object.keys(record.extras)
     .filter((name) => typeof record.extras[name] === 'number')
     .sort();
@@ -70,6 +87,7 @@ export function scalarExtraNames(record: MonitorRecord): string[] {
 
 /** The CSV header line for `extras` extra columns. */
 export function csvHeader(extras: readonly string[] = []): string {
+  requireExtras('csvHeader', extras);
   return [...CSV_COLUMNS, ...extras].map(csvCell).join(',');
 }
 
@@ -82,6 +100,8 @@ export function csvHeader(extras: readonly string[] = []): string {
  * const lines = [csvHeader(), ...records.flatMap((r) => csvRows(r))];
  */
 export function csvRows(record: MonitorRecord, extras: readonly string[] = []): string[] {
+  requireRecord('csvRows', 'record', record);
+  requireExtras('csvRows', extras);
   return record.layers.map((layer) =>
     [
       record.step,
@@ -105,6 +125,11 @@ export function csvRows(record: MonitorRecord, extras: readonly string[] = []): 
 
 /** A whole history as CSV text (header and rows, newline-terminated). */
 export function toCsv(records: readonly MonitorRecord[]): string {
+  requireRecords('toCsv', 'records', records);
   const extras = records.length > 0 ? scalarExtraNames(records[0]!) : [];
   return [csvHeader(extras), ...records.flatMap((record) => csvRows(record, extras))].join('\n') + '\n';
+}
+
+function requireExtras(where: string, extras: unknown): string[] {
+  return requireArray(where, 'extras', extras, (name, label) => requireString(where, label, name));
 }

@@ -1,3 +1,4 @@
+import { invalidOption } from '@gs/core';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { CHART_DATASET } from './chart-specs.js';
@@ -10,6 +11,7 @@ import { CHART_DATASET } from './chart-specs.js';
  * await fs.writeFile('heatmap.svg', await renderSvg(gradientHeatmapSpec(watcher.history)));
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  requireSpec('renderSvg', spec);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -37,6 +39,11 @@ export interface LiveChart {
  * const live = { name: 'live', write: () => chart.update(gradientHeatmapSpec(watcher.history)) };
  */
 export async function renderChart(spec: TopLevelSpec, element: Element | string): Promise<LiveChart> {
+  requireSpec('renderChart', spec);
+  const isElement = typeof Element !== 'undefined' && element instanceof Element;
+  if (!isElement && (typeof element !== 'string' || element.length === 0)) {
+    invalidOption('renderChart', 'element', 'a DOM element or a CSS selector string', element);
+  }
   const view = new View(parse(compile(spec).spec), { renderer: 'svg', container: element, hover: true });
   await view.runAsync();
   return {
@@ -48,4 +55,13 @@ export async function renderChart(spec: TopLevelSpec, element: Element | string)
     },
     finalize: () => view.finalize(),
   };
+}
+
+const VIEW_KEYS = ['mark', 'layer', 'concat', 'hconcat', 'vconcat', 'facet', 'repeat'];
+
+/** A Vega-Lite spec object (as the chart builders make), checked before Vega-Lite sees it. */
+function requireSpec(where: string, spec: unknown): void {
+  const ok =
+    spec !== null && typeof spec === 'object' && Object.getPrototypeOf(spec) === Object.prototype && VIEW_KEYS.some((key) => Object.hasOwn(spec, key));
+  if (!ok) invalidOption(where, 'spec', 'a Vega-Lite spec such as gradientHeatmapSpec(history)', spec);
 }

@@ -52,7 +52,9 @@ describeBackends('signalPropagation', backends, () => {
 it('rejects a batch of the wrong shape and branched models', async () => {
   const model = buildMlp({ inputSize: 4, depth: 1, width: 4 });
   const wrong = tf.zeros([2, 5]);
-  await expect(signalPropagation(model, wrong)).rejects.toThrow(/batch must be shaped like the model's input \[n, 4\], got \[2, 5\]/);
+  await expect(signalPropagation(model, wrong)).rejects.toThrow(
+    /signalPropagation: batch must be a tf.Tensor of shape \[batch, 4\] \(the model's input\), got a float32 tensor of shape \[2,5\]/,
+  );
   const input = tf.input({ shape: [4] });
   const a = tf.layers.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;
   const b = tf.layers.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInteger } from '@gs/core';
+import { invalidOption, requireBatch, requireInteger, requireModel, requireOptions } from '@gs/core';
 import { formatNumber } from './detector.js';
 
 /** Forward and backward signal of one layer. */
@@ -70,10 +70,11 @@ export async function signalPropagation(
   options: SignalPropagationOptions = {},
 ): Promise<SignalPropagation> {
   const where = 'signalPropagation';
-  if (!(model instanceof tf.LayersModel)) throw new TypeError(`${where}: model must be a tf.LayersModel`);
-  if (!(batch instanceof tf.Tensor)) throw new TypeError(`${where}: batch must be a tf.Tensor of model inputs`);
-  rejectUnknownOptions(where, options, ['seed']);
-  const seed = requireInteger(where, 'seed', options.seed ?? 0, 0);
+  requireModel(where, 'model', model);
+  if (model.inputs.length !== 1) invalidOption(where, 'model', 'a model with one input', model);
+  requireBatch(where, 'batch', batch, model);
+  const opts = requireOptions<SignalPropagationOptions>(where, options, ['seed']);
+  const seed = requireInteger(where, 'seed', opts.seed ?? 0, 0);
   const layers = chainLayers(model);
   const expected = model.inputs[0]!.shape;
   if (batch.rank !== expected.length || expected.some((size, axis) => axis > 0 && size != null && size !== batch.shape[axis])) {

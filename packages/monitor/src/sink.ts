@@ -1,3 +1,4 @@
+import { invalidOption } from '@gs/core';
 import type { DetectorEvent } from './detector.js';
 import type { LossPoint, MonitorRecord } from './monitor-record.js';
 
@@ -31,15 +32,11 @@ const SINK_METHODS = ['write', 'writeLoss', 'writeEvent', 'close'] as const;
 /** Checks that `sink` is a sink object; throws a clear error naming the position otherwise. */
 export function validateSink(where: string, sink: unknown, position: number): MonitorSink {
   const expected = 'a sink object such as new MonitorHistory(), consoleSink() or jsonLinesSink(path) (from @gs/monitor/node)';
-  if (sink == null || typeof sink !== 'object') {
-    throw new TypeError(`${where}: sinks[${position}] is not a known sink: expected ${expected}, got ${JSON.stringify(sink) ?? String(sink)}`);
-  }
+  if (sink == null || typeof sink !== 'object') invalidOption(where, `sinks[${position}]`, expected, sink);
   const candidate = sink as Record<string, unknown>;
   const methods = SINK_METHODS.filter((method) => candidate[method] !== undefined);
   if (typeof candidate['name'] !== 'string' || methods.length === 0 || methods.some((method) => typeof candidate[method] !== 'function')) {
-    throw new TypeError(
-      `${where}: sinks[${position}] is not a known sink: expected ${expected} (a name and write/writeLoss/writeEvent functions)`,
-    );
+    invalidOption(where, `sinks[${position}]`, `${expected} (a name and write/writeLoss/writeEvent functions)`, sink);
   }
   return sink as MonitorSink;
 }

@@ -1,3 +1,4 @@
+import { invalidOption } from '@gs/core';
 import { formatNumber, SOURCE_PHRASES, type DetectorEvent, type NonFiniteSource, type Verdict } from './detector.js';
 import type { MonitorHistory } from './monitor-history.js';
 import type { MonitorRecord } from './monitor-record.js';
@@ -180,6 +181,10 @@ export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | 
  * console.log(summarize(watcher.history).text);
  */
 export function summarize(history: MonitorHistory, setup?: TrainingSetup): MonitorSummary {
+  const isHistory =
+    history !== null && typeof history === 'object' && [history.records, history.losses, history.events].every((list) => Array.isArray(list));
+  if (!isHistory) invalidOption('summarize', 'history', 'a MonitorHistory (monitor.history)', history);
+  if (setup !== undefined && (setup === null || typeof setup !== 'object')) invalidOption('summarize', 'setup', 'a TrainingSetup (monitor.trainingSetup())', setup);
   const records = history.records;
   const losses = history.losses;
   const fired = new Map<string, { count: number; firstStep: number; layers: Set<string> }>();

@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInteger, requireNonNegative, requirePositive } from '@gs/core';
+import { requireInteger, requireNonNegative, requireOptions, requirePositive } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -93,12 +93,12 @@ function comparisons(record: MonitorRecord, context: DetectorContext, warmedUp: 
  */
 export function vanishingGradients(options: VanishingGradientsOptions = {}): Detector {
   const where = 'vanishingGradients';
-  rejectUnknownOptions(where, options, OPTIONS);
-  const ratio = requirePositive(where, 'ratio', options.ratio ?? 1e-3);
-  const floor = requireNonNegative(where, 'floor', options.floor ?? 1e-8);
-  const patience = requireInteger(where, 'patience', options.patience ?? 3);
-  const warmup = requireInteger(where, 'warmup', options.warmup ?? 10, 0);
-  const action = actionOption(where, options.action);
+  const opts = requireOptions<VanishingGradientsOptions>(where, options, OPTIONS);
+  const ratio = requirePositive(where, 'ratio', opts.ratio ?? 1e-3);
+  const floor = requireNonNegative(where, 'floor', opts.floor ?? 1e-8);
+  const patience = requireInteger(where, 'patience', opts.patience ?? 3);
+  const warmup = requireInteger(where, 'warmup', opts.warmup ?? 10, 0);
+  const action = actionOption(where, opts.action);
   const counter = new PatienceCounter(patience);
   let reports = 0;
   return {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInRange, requirePositive } from '@gs/core';
+import { requireBoolean, requireInRange, requireLayerArgs, requirePositive } from '@gs/core';
 import { requireAxisOption, resolveAxis } from './axes.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs, type CallKwargs } from './layer-args.js';
+import { type BaseLayerArgs, type CallKwargs } from './layer-args.js';
 
 /** Options of `batchNormalization`. */
 export interface BatchNormalizationArgs extends BaseLayerArgs {
@@ -17,7 +17,21 @@ export interface BatchNormalizationArgs extends BaseLayerArgs {
   scale?: boolean;
 }
 
+/** This layer's own options (besides tfjs's layer options). */
+const OWN_OPTIONS = ['axis', 'momentum', 'epsilon', 'center', 'scale'];
 const WHERE = 'batchNormalization';
+
+/** Checks batchNormalization's options (`where`: the function they were given to) and fills in the defaults. */
+export function batchNormalizationSettings(where: string, args: unknown) {
+  const { axis = -1, momentum = 0.99, epsilon = 1e-3, center = true, scale = true } = requireLayerArgs<BatchNormalizationArgs>(where, args, OWN_OPTIONS);
+  return {
+    axis: requireAxisOption(where, 'axis', axis, false) as number,
+    momentum: requireInRange(where, 'momentum', momentum, 0, 1),
+    epsilon: requirePositive(where, 'epsilon', epsilon),
+    center: requireBoolean(where, 'center', center),
+    scale: requireBoolean(where, 'scale', scale),
+  };
+}
 
 /**
  * Batch normalization that trains with any combination of `center` and `scale` (tfjs's
@@ -60,14 +74,13 @@ export class BatchNormalization extends tf.layers.Layer {
   private movingVariance!: tf.LayerVariable;
 
   constructor(args: BatchNormalizationArgs = {}) {
-    super(args);
-    rejectUnknownOptions(WHERE, args, ['axis', 'momentum', 'epsilon', 'center', 'scale', ...BASE_LAYER_ARG_NAMES]);
-    const { axis = -1, momentum = 0.99, epsilon = 1e-3, center = true, scale = true } = args;
-    this.axis = requireAxisOption(WHERE, 'axis', axis, false) as number;
-    this.momentum = requireInRange(WHERE, 'momentum', momentum, 0, 1);
-    this.epsilon = requirePositive(WHERE, 'epsilon', epsilon);
-    this.center = center;
-    this.scale = scale;
+    super(requireLayerArgs(WHERE, args, OWN_OPTIONS));
+    const settings = batchNormalizationSettings(WHERE, args);
+    this.axis = settings.axis;
+    this.momentum = settings.momentum;
+    this.epsilon = settings.epsilon;
+    this.center = settings.center;
+    this.scale = settings.scale;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {

@@ -73,5 +73,10 @@ describe('groupNormalization bad input', () => {
     expect(() => groupNormalization({ groups: 2, axis: 0 }).apply(tf.input({ shape: [8] }))).toThrow(/axis must be .*got 0/);
     expect(() => groupNormalization({ epsilon: -1 })).toThrow(/groupNormalization: epsilon must be a finite number > 0, got -1/);
     expect(() => groupNormalization({ group: 2 } as never)).toThrow(/groupNormalization: unknown option 'group'/);
+    // Before tfjs sees them: null options (tfjs crashed reading its name), booleans as strings, tfjs's own options.
+    expect(() => groupNormalization(null as never)).toThrow(/groupNormalization: options must be an object/);
+    expect(() => groupNormalization({ center: 'false' as never })).toThrow(/groupNormalization: center must be true or false, got "false"/);
+    expect(() => groupNormalization({ name: {} as never })).toThrow(/groupNormalization: name must be a non-empty string, got \{\}/);
+    expect(() => groupNormalization({ inputShape: 'x' as never })).toThrow(/groupNormalization: inputShape must be an array/);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, rejectUnknownOptions, requirePositive } from '@gs/core';
+import { invalidOption, requireBoolean, requireLayerArgs, requirePositive } from '@gs/core';
 import { requireAxisOption, resolveAxis } from './axes.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs, type CallKwargs } from './layer-args.js';
+import { type BaseLayerArgs, type CallKwargs } from './layer-args.js';
 
 /** Options of `groupNormalization`. */
 export interface GroupNormalizationArgs extends BaseLayerArgs {
@@ -17,7 +17,24 @@ export interface GroupNormalizationArgs extends BaseLayerArgs {
   scale?: boolean;
 }
 
+/** This layer's own options (besides tfjs's layer options). */
+const OWN_OPTIONS = ['groups', 'axis', 'epsilon', 'center', 'scale'];
 const WHERE = 'groupNormalization';
+
+/** Checks groupNormalization's options (`where`: the function they were given to) and fills in the defaults. */
+export function groupNormalizationSettings(where: string, args: unknown) {
+  const { groups = 32, axis = -1, epsilon = 1e-3, center = true, scale = true } = requireLayerArgs<GroupNormalizationArgs>(where, args, OWN_OPTIONS);
+  if (!(groups === -1 || (Number.isInteger(groups) && groups >= 1))) {
+    invalidOption(where, 'groups', 'an integer ≥ 1, or -1 for instance norm', groups);
+  }
+  return {
+    groups,
+    axis: requireAxisOption(where, 'axis', axis, false) as number,
+    epsilon: requirePositive(where, 'epsilon', epsilon),
+    center: requireBoolean(where, 'center', center),
+    scale: requireBoolean(where, 'scale', scale),
+  };
+}
 
 /**
  * Group normalization: normalizes each sample over groups of channels (and all other non-batch
@@ -55,17 +72,13 @@ export class GroupNormalization extends tf.layers.Layer {
   private beta: tf.LayerVariable | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
-    super(args);
-    rejectUnknownOptions(WHERE, args, ['groups', 'axis', 'epsilon', 'center', 'scale', ...BASE_LAYER_ARG_NAMES]);
-    const { groups = 32, axis = -1, epsilon = 1e-3, center = true, scale = true } = args;
-    if (!(groups === -1 || (Number.isInteger(groups) && groups >= 1))) {
-      invalidOption(WHERE, 'groups', 'an integer ≥ 1, or -1 for instance norm', groups);
-    }
-    this.groups = groups;
-    this.axis = requireAxisOption(WHERE, 'axis', axis, false) as number;
-    this.epsilon = requirePositive(WHERE, 'epsilon', epsilon);
-    this.center = center;
-    this.scale = scale;
+    super(requireLayerArgs(WHERE, args, OWN_OPTIONS));
+    const settings = groupNormalizationSettings(WHERE, args);
+    this.groups = settings.groups;
+    this.axis = settings.axis;
+    this.epsilon = settings.epsilon;
+    this.center = settings.center;
+    this.scale = settings.scale;
   }
 
   private channelAxis(rank: number): number {

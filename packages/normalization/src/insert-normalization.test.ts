@@ -88,6 +88,13 @@ describe('insertNormalization rebuilds models', () => {
     expect(() => insertNormalization(model, { kind: 'batch', options: { name: 'x' } })).toThrow(/insertNormalization: options.name must be absent/);
     expect(() => insertNormalization(model, { kind: 'batch', where: 1 } as never)).toThrow(/insertNormalization: unknown option 'where'/);
     expect(() => insertNormalization({} as never, { kind: 'batch' })).toThrow(/insertNormalization: model must be a tf.LayersModel/);
+    expect(() => insertNormalization(model, { kind: 'batch', includeOutputLayers: 'false' as never })).toThrow(
+      /insertNormalization: includeOutputLayers must be true or false, got "false"/,
+    );
+    expect(() => insertNormalization(model, { kind: 'batch', options: { momentum: 2 } })).toThrow(/insertNormalization: momentum must be in \[0, 1\], got 2/);
+    expect(() => insertNormalization(model, { kind: 'group', options: { group: 2 } as never })).toThrow(
+      /insertNormalization: unknown option 'group' \(did you mean 'groups'\?\)/,
+    );
     expect(() => insertNormalization(model, { kind: 'group', options: { groups: 3 } })).toThrow(/groupNormalization: groups must be a divisor of the 4 channels/);
     const shared = tf.layers.dense({ units: 4, name: 'shared' });
     const input = tf.input({ shape: [4] });

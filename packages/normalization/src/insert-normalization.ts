@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, rejectUnknownOptions, requireOneOf } from '@gs/core';
-import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
-import { GroupNormalization, type GroupNormalizationArgs } from './group-normalization.js';
+import { invalidOption, requireBoolean, requireModel, requireOneOf, requireOptions } from '@gs/core';
+import { BatchNormalization, batchNormalizationSettings, type BatchNormalizationArgs } from './batch-normalization.js';
+import { GroupNormalization, groupNormalizationSettings, type GroupNormalizationArgs } from './group-normalization.js';
 import { cloneLayer } from './kernel-wrapper.js';
-import { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
-import { RmsNormalization, type RmsNormalizationArgs } from './rms-normalization.js';
+import { LayerNormalization, layerNormalizationSettings, type LayerNormalizationArgs } from './layer-normalization.js';
+import { RmsNormalization, rmsNormalizationSettings, type RmsNormalizationArgs } from './rms-normalization.js';
 
 /** Which normalization layer `insertNormalization` inserts. */
 export type InsertedNormalizationKind = 'batch' | 'layer' | 'group' | 'rms';
@@ -26,6 +26,13 @@ export interface InsertNormalizationOptions {
 
 const WHERE = 'insertNormalization';
 const KINDS: readonly InsertedNormalizationKind[] = ['batch', 'layer', 'group', 'rms'];
+/** Checks the options of each kind's layer, naming `insertNormalization` in errors. */
+const SETTINGS: Record<InsertedNormalizationKind, (where: string, args: unknown) => unknown> = {
+  batch: batchNormalizationSettings,
+  layer: layerNormalizationSettings,
+  group: groupNormalizationSettings,
+  rms: rmsNormalizationSettings,
+};
 /** Layers that get a normalization layer after them. */
 const KERNEL_LAYER_CLASSES = ['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose'];
 
@@ -63,14 +70,15 @@ function createNormalization(kind: InsertedNormalizationKind, args: Record<strin
  * normalized.compile({optimizer: 'adam', loss: 'categoricalCrossentropy'});
  */
 export function insertNormalization(model: tf.LayersModel, options: InsertNormalizationOptions): tf.LayersModel {
-  if (!(model instanceof tf.LayersModel)) invalidOption(WHERE, 'model', 'a tf.LayersModel (Sequential or functional)', model);
-  if (options == null || typeof options !== 'object') invalidOption(WHERE, 'options', 'an object with a kind', options);
-  rejectUnknownOptions(WHERE, options, ['kind', 'position', 'options', 'includeOutputLayers']);
-  const kind = requireOneOf(WHERE, 'kind', options.kind, KINDS);
-  const position = requireOneOf(WHERE, 'position', options.position ?? 'preActivation', ['preActivation', 'postActivation'] as const);
-  const layerOptions = { ...(options.options ?? {}) } as Record<string, unknown>;
+  requireModel(WHERE, 'model', model);
+  if (options === undefined) invalidOption(WHERE, 'options', "an object with a kind such as { kind: 'batch' }", options);
+  const opts = requireOptions<InsertNormalizationOptions>(WHERE, options, ['kind', 'position', 'options', 'includeOutputLayers']);
+  const kind = requireOneOf(WHERE, 'kind', opts.kind, KINDS);
+  const position = requireOneOf(WHERE, 'position', opts.position ?? 'preActivation', ['preActivation', 'postActivation'] as const);
+  const layerOptions = { ...(opts.options ?? {}) } as Record<string, unknown>;
   if ('name' in layerOptions) invalidOption(WHERE, 'options.name', 'absent (names are chosen per layer)', layerOptions['name']);
-  const includeOutputLayers = options.includeOutputLayers ?? false;
+  SETTINGS[kind](WHERE, opts.options);
+  const includeOutputLayers = requireBoolean(WHERE, 'includeOutputLayers', opts.includeOutputLayers ?? false);
 
   const outputLayers = new Set(model.outputs.map((output) => output.sourceLayer));
   const mapped = new Map<tf.SymbolicTensor, tf.SymbolicTensor>();

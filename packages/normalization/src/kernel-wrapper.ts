@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption } from '@gs/core';
+import { invalidOption, requireLayer, requireLayerArgs } from '@gs/core';
 import type { BaseLayerArgs, CallKwargs } from './layer-args.js';
 
 /** Class names of the layers a kernel wrapper can wrap. */
@@ -43,10 +43,15 @@ export abstract class KernelWrapper extends tf.layers.Layer {
   protected kernel!: tf.LayerVariable;
   private bias: tf.LayerVariable | null = null;
 
-  constructor(where: string, args: KernelWrapperArgs) {
-    const { layer, ...layerArgs } = args ?? ({} as KernelWrapperArgs);
+  /**
+   * `own`: the subclass's option names besides `layer` and tfjs's layer options (checked here,
+   * before tfjs sees them).
+   */
+  constructor(where: string, args: KernelWrapperArgs, own: readonly string[] = []) {
+    if (args === undefined) invalidOption(where, 'args', 'an object with the layer to wrap, { layer, … }', args);
+    const { layer: given, ...layerArgs } = requireLayerArgs<KernelWrapperArgs>(where, args, ['layer', ...own], { argument: 'args' });
     super(layerArgs);
-    if (!(layer instanceof tf.layers.Layer)) invalidOption(where, 'layer', 'a tf.layers.Layer', layer);
+    const layer = requireLayer(where, 'layer', given);
     const className = layer.getClassName();
     if (!(WRAPPABLE_LAYER_CLASSES as readonly string[]).includes(className)) {
       invalidOption(where, 'layer', `a layer with a kernel (${WRAPPABLE_LAYER_CLASSES.join(', ')}), got ${className} '${layer.name}'; it`, className);

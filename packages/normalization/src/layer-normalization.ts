@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requirePositive } from '@gs/core';
+import { requireBoolean, requireLayerArgs, requirePositive } from '@gs/core';
 import { broadcastShape, requireAxisOption, resolveAxes } from './axes.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs, type CallKwargs } from './layer-args.js';
+import { type BaseLayerArgs, type CallKwargs } from './layer-args.js';
 
 /** Options of `layerNormalization`. */
 export interface LayerNormalizationArgs extends BaseLayerArgs {
@@ -15,7 +15,20 @@ export interface LayerNormalizationArgs extends BaseLayerArgs {
   scale?: boolean;
 }
 
+/** This layer's own options (besides tfjs's layer options). */
+const OWN_OPTIONS = ['axis', 'epsilon', 'center', 'scale'];
 const WHERE = 'layerNormalization';
+
+/** Checks layerNormalization's options (`where`: the function they were given to) and fills in the defaults. */
+export function layerNormalizationSettings(where: string, args: unknown) {
+  const { axis = -1, epsilon = 1e-3, center = true, scale = true } = requireLayerArgs<LayerNormalizationArgs>(where, args, OWN_OPTIONS);
+  return {
+    axis: requireAxisOption(where, 'axis', axis, true),
+    epsilon: requirePositive(where, 'epsilon', epsilon),
+    center: requireBoolean(where, 'center', center),
+    scale: requireBoolean(where, 'scale', scale),
+  };
+}
 
 /**
  * Layer normalization that trains with any combination of `center` and `scale`, including both
@@ -47,13 +60,12 @@ export class LayerNormalization extends tf.layers.Layer {
   private beta: tf.LayerVariable | null = null;
 
   constructor(args: LayerNormalizationArgs = {}) {
-    super(args);
-    rejectUnknownOptions(WHERE, args, ['axis', 'epsilon', 'center', 'scale', ...BASE_LAYER_ARG_NAMES]);
-    const { axis = -1, epsilon = 1e-3, center = true, scale = true } = args;
-    this.axis = requireAxisOption(WHERE, 'axis', axis, true);
-    this.epsilon = requirePositive(WHERE, 'epsilon', epsilon);
-    this.center = center;
-    this.scale = scale;
+    super(requireLayerArgs(WHERE, args, OWN_OPTIONS));
+    const settings = layerNormalizationSettings(WHERE, args);
+    this.axis = settings.axis;
+    this.epsilon = settings.epsilon;
+    this.center = settings.center;
+    this.scale = settings.scale;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {

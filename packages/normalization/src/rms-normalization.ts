@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requirePositive } from '@gs/core';
+import { requireBoolean, requireLayerArgs, requirePositive } from '@gs/core';
 import { broadcastShape, requireAxisOption, resolveAxes } from './axes.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs, type CallKwargs } from './layer-args.js';
+import { type BaseLayerArgs, type CallKwargs } from './layer-args.js';
 
 /** Options of `rmsNormalization`. */
 export interface RmsNormalizationArgs extends BaseLayerArgs {
@@ -13,7 +13,19 @@ export interface RmsNormalizationArgs extends BaseLayerArgs {
   scale?: boolean;
 }
 
+/** This layer's own options (besides tfjs's layer options). */
+const OWN_OPTIONS = ['axis', 'epsilon', 'scale'];
 const WHERE = 'rmsNormalization';
+
+/** Checks rmsNormalization's options (`where`: the function they were given to) and fills in the defaults. */
+export function rmsNormalizationSettings(where: string, args: unknown) {
+  const { axis = -1, epsilon = 1e-6, scale = true } = requireLayerArgs<RmsNormalizationArgs>(where, args, OWN_OPTIONS);
+  return {
+    axis: requireAxisOption(where, 'axis', axis, true),
+    epsilon: requirePositive(where, 'epsilon', epsilon),
+    scale: requireBoolean(where, 'scale', scale),
+  };
+}
 
 /**
  * Root-mean-square normalization: rescales each sample by the RMS of its features, without
@@ -43,12 +55,11 @@ export class RmsNormalization extends tf.layers.Layer {
   private gamma: tf.LayerVariable | null = null;
 
   constructor(args: RmsNormalizationArgs = {}) {
-    super(args);
-    rejectUnknownOptions(WHERE, args, ['axis', 'epsilon', 'scale', ...BASE_LAYER_ARG_NAMES]);
-    const { axis = -1, epsilon = 1e-6, scale = true } = args;
-    this.axis = requireAxisOption(WHERE, 'axis', axis, true);
-    this.epsilon = requirePositive(WHERE, 'epsilon', epsilon);
-    this.scale = scale;
+    super(requireLayerArgs(WHERE, args, OWN_OPTIONS));
+    const settings = rmsNormalizationSettings(WHERE, args);
+    this.axis = settings.axis;
+    this.epsilon = settings.epsilon;
+    this.scale = settings.scale;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {

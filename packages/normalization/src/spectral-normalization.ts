@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInteger, requirePositive } from '@gs/core';
+import { requireInteger, requireLayer, requireLayerArgs, requirePositive } from '@gs/core';
 import { KernelWrapper, type KernelWrapperArgs } from './kernel-wrapper.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs } from './layer-args.js';
+import { type BaseLayerArgs } from './layer-args.js';
 
 /** Options of `spectralNormalization`. */
 export interface SpectralNormalizationOptions extends BaseLayerArgs {
@@ -13,6 +13,8 @@ export interface SpectralNormalizationOptions extends BaseLayerArgs {
   seed?: number;
 }
 
+/** This wrapper's own options (besides `layer` and tfjs's layer options). */
+const OWN_OPTIONS = ['powerIterations', 'eps', 'seed'];
 const WHERE = 'spectralNormalization';
 /** Power-iteration steps run once when the layer is built, as PyTorch's parametrization does. */
 const INITIAL_POWER_ITERATIONS = 15;
@@ -51,8 +53,7 @@ export class SpectralNormalization extends KernelWrapper {
   private v!: tf.LayerVariable;
 
   constructor(args: KernelWrapperArgs & SpectralNormalizationOptions) {
-    super(WHERE, args);
-    rejectUnknownOptions(WHERE, args, ['layer', 'powerIterations', 'eps', 'seed', ...BASE_LAYER_ARG_NAMES]);
+    super(WHERE, args, OWN_OPTIONS);
     this.powerIterations = requireInteger(WHERE, 'powerIterations', args.powerIterations ?? 1, 1);
     this.eps = requirePositive(WHERE, 'eps', args.eps ?? 1e-12);
     this.seed = args.seed == null ? undefined : requireInteger(WHERE, 'seed', args.seed, 0);
@@ -139,5 +140,6 @@ tf.serialization.registerClass(SpectralNormalization);
  * const critic = spectralNormalization(tf.layers.conv2d({filters: 64, kernelSize: 3}));
  */
 export function spectralNormalization(layer: tf.layers.Layer, options: SpectralNormalizationOptions = {}): SpectralNormalization {
-  return new SpectralNormalization({ ...options, layer });
+  requireLayer(WHERE, 'layer', layer);
+  return new SpectralNormalization({ ...requireLayerArgs<SpectralNormalizationOptions>(WHERE, options, OWN_OPTIONS), layer });
 }

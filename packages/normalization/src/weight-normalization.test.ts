@@ -77,7 +77,7 @@ describe('weightNormalization bad input', () => {
     expect(() => weightNormalization(tf.layers.flatten({ name: 'flat' }))).toThrow(
       /weightNormalization: layer must be a layer with a kernel \(Dense, Conv1D, Conv2D\), got Flatten 'flat'.*got "Flatten"/,
     );
-    expect(() => weightNormalization('dense' as never)).toThrow(/weightNormalization: layer must be a tf\.layers\.Layer, got "dense"/);
+    expect(() => weightNormalization('dense' as never)).toThrow(/weightNormalization: layer must be a tf\.layers\.Layer such as tf\.layers\.dense\(\{units: 8\}\), got "dense"/);
     expect(() => weightNormalization(tf.layers.conv2d({ filters: 2, kernelSize: 1, dataFormat: 'channelsFirst' }))).toThrow(
       /weightNormalization: layer must be a channels-last layer.*got "channelsFirst"/,
     );

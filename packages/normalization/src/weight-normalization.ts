@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions } from '@gs/core';
+import { requireLayer, requireLayerArgs } from '@gs/core';
 import { requireAxisOption, resolveAxis } from './axes.js';
 import { KernelWrapper, type KernelWrapperArgs } from './kernel-wrapper.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs } from './layer-args.js';
+import { type BaseLayerArgs } from './layer-args.js';
 
 /** Options of `weightNormalization`. */
 export interface WeightNormalizationOptions extends BaseLayerArgs {
@@ -10,6 +10,8 @@ export interface WeightNormalizationOptions extends BaseLayerArgs {
   axis?: number;
 }
 
+/** This wrapper's own options (besides `layer` and tfjs's layer options). */
+const OWN_OPTIONS = ['axis'];
 const WHERE = 'weightNormalization';
 
 /**
@@ -38,8 +40,7 @@ export class WeightNormalization extends KernelWrapper {
   private g!: tf.LayerVariable;
 
   constructor(args: KernelWrapperArgs & WeightNormalizationOptions) {
-    super(WHERE, args);
-    rejectUnknownOptions(WHERE, args, ['layer', 'axis', ...BASE_LAYER_ARG_NAMES]);
+    super(WHERE, args, OWN_OPTIONS);
     this.axis = requireAxisOption(WHERE, 'axis', args.axis ?? -1, false) as number;
   }
 
@@ -88,5 +89,6 @@ tf.serialization.registerClass(WeightNormalization);
  * const layer = weightNormalization(tf.layers.conv2d({filters: 32, kernelSize: 3}));
  */
 export function weightNormalization(layer: tf.layers.Layer, options: WeightNormalizationOptions = {}): WeightNormalization {
-  return new WeightNormalization({ ...options, layer });
+  requireLayer(WHERE, 'layer', layer);
+  return new WeightNormalization({ ...requireLayerArgs<WeightNormalizationOptions>(WHERE, options, OWN_OPTIONS), layer });
 }

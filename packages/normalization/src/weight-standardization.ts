@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requirePositive } from '@gs/core';
+import { requireLayer, requireLayerArgs, requirePositive } from '@gs/core';
 import { KernelWrapper, type KernelWrapperArgs } from './kernel-wrapper.js';
-import { BASE_LAYER_ARG_NAMES, type BaseLayerArgs } from './layer-args.js';
+import { type BaseLayerArgs } from './layer-args.js';
 
 /** Options of `weightStandardization`. */
 export interface WeightStandardizationOptions extends BaseLayerArgs {
@@ -9,6 +9,8 @@ export interface WeightStandardizationOptions extends BaseLayerArgs {
   epsilon?: number;
 }
 
+/** This wrapper's own options (besides `layer` and tfjs's layer options). */
+const OWN_OPTIONS = ['epsilon'];
 const WHERE = 'weightStandardization';
 
 /**
@@ -36,8 +38,7 @@ export class WeightStandardization extends KernelWrapper {
   readonly epsilon: number;
 
   constructor(args: KernelWrapperArgs & WeightStandardizationOptions) {
-    super(WHERE, args);
-    rejectUnknownOptions(WHERE, args, ['layer', 'epsilon', ...BASE_LAYER_ARG_NAMES]);
+    super(WHERE, args, OWN_OPTIONS);
     this.epsilon = requirePositive(WHERE, 'epsilon', args.epsilon ?? 1e-5);
   }
 
@@ -70,5 +71,6 @@ tf.serialization.registerClass(WeightStandardization);
  * const conv = weightStandardization(tf.layers.conv2d({filters: 16, kernelSize: 3}));
  */
 export function weightStandardization(layer: tf.layers.Layer, options: WeightStandardizationOptions = {}): WeightStandardization {
-  return new WeightStandardization({ ...options, layer });
+  requireLayer(WHERE, 'layer', layer);
+  return new WeightStandardization({ ...requireLayerArgs<WeightStandardizationOptions>(WHERE, options, OWN_OPTIONS), layer });
 }

@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInteger } from '@gs/core';
+import { invalidOption, requireInteger, requireOptions } from '@gs/core';
 
 /** DeepNorm's two constants for one stack of layers. */
 export interface DeepNormConstants {
@@ -46,8 +46,8 @@ export function deepNorm(options: { encoderLayers: number; decoderLayers: number
 export function deepNorm(
   options: DeepNormOptions,
 ): DeepNormConstants | { encoder: DeepNormConstants; decoder: DeepNormConstants } {
-  rejectUnknownOptions('deepNorm', options, ['encoderLayers', 'decoderLayers']);
-  const { encoderLayers, decoderLayers } = options;
+  if (options === undefined) invalidOption('deepNorm', 'options', 'an object such as { encoderLayers: 6 }', options);
+  const { encoderLayers, decoderLayers } = requireOptions<DeepNormOptions>('deepNorm', options, ['encoderLayers', 'decoderLayers']);
   if (encoderLayers === undefined && decoderLayers === undefined) {
     throw new RangeError('deepNorm: give encoderLayers, decoderLayers or both, got neither');
   }

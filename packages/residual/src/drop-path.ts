@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInRange } from '@gs/core';
+import { invalidOption, requireInRange, requireLayerArgs, requireOptions } from '@gs/core';
 
 /** Options of `dropPath`. */
 export interface DropPathOptions {
@@ -32,7 +32,8 @@ export class DropPath extends tf.layers.Layer {
   readonly rate: number;
 
   constructor(config: { rate: number; name?: string; [layerArgument: string]: unknown }) {
-    const { rate, ...layerArguments } = config;
+    if (config === undefined) invalidOption('dropPath', 'config', 'an object with the rate, { rate }', config);
+    const { rate, ...layerArguments } = requireLayerArgs<{ rate: number }>('dropPath', config, ['rate'], { argument: 'config' });
     super(layerArguments as object);
     this.rate = requireInRange('dropPath', 'rate', rate, 0, 1, { highOpen: true });
   }
@@ -68,6 +69,6 @@ tf.serialization.registerClass(DropPath);
  * const gate = dropPath(0.1);
  */
 export function dropPath(rate: number, options: DropPathOptions = {}): DropPath {
-  rejectUnknownOptions('dropPath', options, ['name']);
-  return new DropPath({ rate, ...options });
+  requireInRange('dropPath', 'rate', rate, 0, 1, { highOpen: true });
+  return new DropPath({ rate, ...requireOptions<DropPathOptions>('dropPath', options, ['name']) });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, rejectUnknownOptions, requireInteger } from '@gs/core';
+import { invalidOption, requireInteger, requireOptions } from '@gs/core';
 
 /** Options of `fixupInit`. */
 export interface FixupInitOptions {
@@ -98,7 +98,7 @@ export function fixupInit(
   target: tf.LayersModel | readonly (readonly tf.layers.Layer[])[],
   options: FixupInitOptions = {},
 ): FixupInitResult {
-  rejectUnknownOptions('fixupInit', options, ['numBlocks', 'branchLayers', 'outputLayer']);
+  const opts = requireOptions<FixupInitOptions>('fixupInit', options, ['numBlocks', 'branchLayers', 'outputLayer'], { nullable: ['outputLayer'] });
   let blocks: tf.layers.Layer[][];
   let outputLayer: tf.layers.Layer | null = null;
   if (target instanceof tf.LayersModel) {
@@ -116,15 +116,15 @@ export function fixupInit(
   } else {
     return invalidOption('fixupInit', 'target', 'a tf.LayersModel or a non-empty array of blocks (arrays of layers)', target);
   }
-  if (options.outputLayer !== undefined) outputLayer = options.outputLayer;
+  if (opts.outputLayer !== undefined) outputLayer = opts.outputLayer;
 
-  const numBlocks = options.numBlocks === undefined ? blocks.length : requireInteger('fixupInit', 'numBlocks', options.numBlocks);
+  const numBlocks = opts.numBlocks === undefined ? blocks.length : requireInteger('fixupInit', 'numBlocks', opts.numBlocks);
   const counts = [...new Set(blocks.map((block) => block.length))];
-  if (options.branchLayers === undefined && counts.length > 1) {
+  if (opts.branchLayers === undefined && counts.length > 1) {
     throw new RangeError(`fixupInit: blocks have different numbers of weight layers (${counts.join(', ')}); pass branchLayers`);
   }
   const branchLayers =
-    options.branchLayers === undefined ? counts[0]! : requireInteger('fixupInit', 'branchLayers', options.branchLayers);
+    opts.branchLayers === undefined ? counts[0]! : requireInteger('fixupInit', 'branchLayers', opts.branchLayers);
   if (branchLayers < 2) {
     invalidOption('fixupInit', 'branchLayers', 'an integer ≥ 2 (Fixup scales by L^(−1/(2m−2)), undefined for m = 1)', branchLayers);
   }

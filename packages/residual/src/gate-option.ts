@@ -32,3 +32,10 @@ export function createGate(where: string, gate: GateOption, blockIndex: number, 
   }
   return invalidOption(where, 'gate', "'none', 'reZero', 'skipInit', a number or a function returning gate layers", gate);
 }
+
+/** Checks a `GateOption` up front (the gate layers are made later, per block). */
+export function requireGateOption(where: string, gate: unknown): GateOption {
+  const ok = gate === 'none' || gate === 'reZero' || gate === 'skipInit' || typeof gate === 'function' || (typeof gate === 'number' && Number.isFinite(gate));
+  if (!ok) invalidOption(where, 'gate', '"none", "reZero", "skipInit", a finite number or a function returning gate layers', gate);
+  return gate as GateOption;
+}

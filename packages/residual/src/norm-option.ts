@@ -20,5 +20,12 @@ export function createNorm(where: string, option: string, norm: NormOption, name
     if (!(layer instanceof tf.layers.Layer)) invalidOption(where, option, 'a function returning a tf.layers.Layer', layer);
     return layer;
   }
-  return invalidOption(where, option, `one of ${BUILT_IN_NORMS.join(', ')} or a function returning a layer`, norm);
+  requireNormOption(where, option, norm);
+  return invalidOption(where, option, 'a NormOption', norm);
+}
+
+/** Checks a `NormOption` up front (the layer is made later, per block). */
+export function requireNormOption(where: string, option: string, norm: unknown): NormOption {
+  if (typeof norm === 'function' || (BUILT_IN_NORMS as readonly unknown[]).includes(norm)) return norm as NormOption;
+  return invalidOption(where, option, `one of ${BUILT_IN_NORMS.map((known) => `"${known}"`).join(', ')} or a function returning a layer`, norm);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions } from '@gs/core';
+import { requireOptions } from '@gs/core';
 import { ScalarGate, type ScalarGateConfig } from './scalar-gate.js';
 
 /** Options of `reZero`. */
@@ -29,7 +29,7 @@ export class ReZero extends ScalarGate {
 
   constructor(config: ScalarGateConfig = {}) {
     // initialValue/trainable are accepted only so a saved config loads back; reZero() always starts at 0.
-    super(config, { initialValue: 0, trainable: true });
+    super('reZero', config, { initialValue: 0, trainable: true });
   }
 }
 tf.serialization.registerClass(ReZero);
@@ -41,6 +41,5 @@ tf.serialization.registerClass(ReZero);
  * const y = residual(x, [tf.layers.dense({ units: 32, activation: 'relu' })], { gate: reZero() });
  */
 export function reZero(options: ReZeroOptions = {}): ReZero {
-  rejectUnknownOptions('reZero', options, ['name']);
-  return new ReZero({ ...options });
+  return new ReZero({ ...requireOptions<ReZeroOptions>('reZero', options, ['name']) });
 }

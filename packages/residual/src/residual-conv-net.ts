@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption } from '@gs/core';
-import { buildResidualNetwork, type ResidualNetworkOptions } from './residual-network.js';
+import { invalidOption, requireInteger, requireOptions } from '@gs/core';
+import { buildResidualNetwork, SHARED_OPTIONS, type ResidualNetworkOptions } from './residual-network.js';
 
 /** Options of `residualConvNet`: those of `residualMlp` (`width` = filters) plus the kernel size. */
 export interface ResidualConvNetOptions extends ResidualNetworkOptions {
@@ -25,12 +25,14 @@ export interface ResidualConvNetOptions extends ResidualNetworkOptions {
  * const model = residualConvNet({ inputShape: [28, 28, 1], depth: 8, width: 16, norm: 'batchNormalization', outputUnits: 10, outputActivation: 'softmax' });
  */
 export function residualConvNet(options: ResidualConvNetOptions): tf.LayersModel {
-  const { kernelSize = 3 } = options;
-  if (!Number.isInteger(kernelSize) || kernelSize < 1) invalidOption('residualConvNet', 'kernelSize', 'an integer ≥ 1', kernelSize);
-  if (Array.isArray(options.inputShape) && options.inputShape.length !== 3) {
-    invalidOption('residualConvNet', 'inputShape', '[height, width, channels]', options.inputShape);
+  const where = 'residualConvNet';
+  if (options === undefined) invalidOption(where, 'options', 'an object such as { inputShape, depth, width }', options);
+  const opts = requireOptions<ResidualConvNetOptions>(where, options, [...SHARED_OPTIONS, 'kernelSize'] as (keyof ResidualConvNetOptions)[]);
+  const kernelSize = requireInteger(where, 'kernelSize', opts.kernelSize ?? 3);
+  if (Array.isArray(opts.inputShape) && opts.inputShape.length !== 3) {
+    invalidOption(where, 'inputShape', '[height, width, channels]', opts.inputShape);
   }
-  const { kernelSize: _unused, ...networkOptions } = options;
+  const { kernelSize: _unused, ...networkOptions } = opts as ResidualConvNetOptions;
   void _unused;
   return buildResidualNetwork(
     {

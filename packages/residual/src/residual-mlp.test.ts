@@ -35,8 +35,14 @@ describe('residualMlp structure', () => {
 
   it('rejects bad options, naming them', () => {
     expect(() => residualMlp({ inputShape: [3], depth: 0, width: 4 })).toThrow(/residualMlp: depth must be an integer ≥ 1, got 0/);
-    expect(() => residualMlp({ inputShape: [], depth: 2, width: 4 })).toThrow(/residualMlp: inputShape must be a non-empty array of positive integers, got \[\]/);
-    expect(() => residualMlp({ inputShape: [3], depth: 2, width: 4, gate: 'rezero' as never })).toThrow(/residualMlp: gate must be 'none', 'reZero', 'skipInit', a number/);
+    expect(() => residualMlp({ inputShape: [], depth: 2, width: 4 })).toThrow(/residualMlp: inputShape must be a shape: a non-empty array of positive integers.*got \[\]/);
+    expect(() => residualMlp({ inputShape: [4], depth: 2, width: 4, activation: 'swishy' })).toThrow(/residualMlp: activation must be one of .*got "swishy"/);
+    expect(() => residualMlp({ inputShape: [4], depth: 2, width: 4, norm: 'groupNormalization' as never })).toThrow(
+      /residualMlp: norm must be one of "layerNormalization", "batchNormalization" or a function returning a layer, got "groupNormalization"/,
+    );
+    expect(() => residualMlp({ inputShape: [4], depth: 2, width: 4, fixup: 'false' as never })).toThrow(/residualMlp: fixup must be true or false, got "false"/);
+    expect(() => residualMlp(null as never)).toThrow(/residualMlp: options must be an object/);
+    expect(() => residualMlp({ inputShape: [3], depth: 2, width: 4, gate: 'rezero' as never })).toThrow(/residualMlp: gate must be "none", "reZero", "skipInit", a finite number/);
     expect(() => residualMlp({ inputShape: [3], depth: 2, width: 4, gate: () => 'x' as never })).toThrow(/residualMlp: gate\(0\)\[0\] must be a tf\.layers\.Layer, got "x"/);
     expect(() => residualMlp({ inputShape: [3], depth: 2, width: 4, residual: false, fixup: true })).toThrow(/residualMlp: fixup must be false when residual is false/);
     expect(() => residualMlp({ inputShape: [3], depth: 2, width: 4, units: 4 } as never)).toThrow(/residualMlp: unknown option 'units'/);

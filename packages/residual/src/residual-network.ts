@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, rejectUnknownOptions, requireInteger } from '@gs/core';
+import { invalidOption, requireActivation, requireBoolean, requireInteger, requireOptions, requireShape } from '@gs/core';
 import { deepNorm } from './deep-norm.js';
 import { fixupInit } from './fixup-init.js';
-import { createGate, type GateOption } from './gate-option.js';
-import { createNorm, type NormOption } from './norm-option.js';
+import { createGate, requireGateOption, type GateOption } from './gate-option.js';
+import { createNorm, requireNormOption, type NormOption } from './norm-option.js';
 import { residual } from './residual.js';
 import { scalarBias } from './scalar-bias.js';
 import { scale } from './scale.js';
@@ -43,7 +43,8 @@ export interface ResidualNetworkOptions {
   name?: string;
 }
 
-const SHARED_OPTIONS = [
+/** The options residualMlp and residualConvNet share. */
+export const SHARED_OPTIONS = [
   'inputShape', 'depth', 'width', 'branchLayers', 'activation', 'norm', 'gate', 'residual',
   'fixup', 'deepNorm', 'outputUnits', 'outputActivation', 'seed', 'name',
 ];
@@ -64,7 +65,8 @@ function applyLayer(layer: tf.layers.Layer, input: tf.SymbolicTensor): tf.Symbol
 /** Builds the residual (or plain) network described by `options` for a kind of weight layer. */
 export function buildResidualNetwork(kind: NetworkKind, options: ResidualNetworkOptions): tf.LayersModel {
   const where = kind.where;
-  rejectUnknownOptions(where, options, [...SHARED_OPTIONS, ...kind.extraOptions]);
+  if (options === undefined) invalidOption(where, 'options', 'an object such as { inputShape, depth, width }', options);
+  const opts = requireOptions<ResidualNetworkOptions>(where, options, [...SHARED_OPTIONS, ...kind.extraOptions] as (keyof ResidualNetworkOptions)[]);
   const {
     inputShape,
     depth,
@@ -80,10 +82,17 @@ export function buildResidualNetwork(kind: NetworkKind, options: ResidualNetwork
     outputActivation = 'linear',
     seed,
     name: prefix = '',
-  } = options;
-  if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    invalidOption(where, 'inputShape', 'a non-empty array of positive integers', inputShape);
-  }
+  } = opts as ResidualNetworkOptions;
+  requireShape(where, 'inputShape', inputShape);
+  requireInteger(where, 'depth', depth);
+  requireActivation(where, 'activation', activation);
+  requireActivation(where, 'outputActivation', outputActivation);
+  if (norm !== undefined) requireNormOption(where, 'norm', norm);
+  requireGateOption(where, gate);
+  requireBoolean(where, 'residual', withShortcuts);
+  requireBoolean(where, 'fixup', fixup);
+  requireBoolean(where, 'deepNorm', withDeepNorm);
+  if (typeof prefix !== 'string') invalidOption(where, 'name', 'a string (the prefix of every layer name)', prefix);
   requireInteger(where, 'depth', depth);
   requireInteger(where, 'width', width);
   requireInteger(where, 'branchLayers', branchLayers);

@@ -133,7 +133,7 @@ describe('residual bad input', () => {
     );
     expect(() => residual(input, [tf.layers.dense({ units: 5 })], { gate: 'reZero' as never })).toThrow(/residual: gate\[0\] must be a tf\.layers\.Layer, got "reZero"/);
     expect(() => residual(input, [tf.layers.dense({ units: 5 })], { shortcutScale: -1 })).toThrow(/residual: shortcutScale must be a finite number > 0, got -1/);
-    expect(() => residual(input, [tf.layers.dense({ units: 5 })], { preNorm: 'groupNorm' as never })).toThrow(/residual: preNorm must be one of layerNormalization, batchNormalization/);
+    expect(() => residual(input, [tf.layers.dense({ units: 5 })], { preNorm: 'groupNorm' as never })).toThrow(/residual: preNorm must be one of "layerNormalization", "batchNormalization"/);
     expect(() => residual(input, [tf.layers.dense({ units: 5 })], { gates: [] } as never)).toThrow(/residual: unknown option 'gates'/);
     expect(() => residual(tf.ones([2, 5]) as never, [tf.layers.dense({ units: 5 })])).toThrow(/residual: input must be a tf\.SymbolicTensor/);
   });

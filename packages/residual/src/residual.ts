@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, rejectUnknownOptions, requireOneOf, requirePositive } from '@gs/core';
-import { createNorm, type NormOption } from './norm-option.js';
+import { invalidOption, requireOneOf, requireOptions, requirePositive, requireString } from '@gs/core';
+import { createNorm, requireNormOption, type NormOption } from './norm-option.js';
 import { scale } from './scale.js';
 
 /** The residual branch F: layers applied in order, or a function of the (normalized) input. */
@@ -30,7 +30,7 @@ export interface ResidualOptions {
   name?: string;
 }
 
-const KNOWN_OPTIONS = ['gate', 'projection', 'preNorm', 'postNorm', 'shortcutScale', 'name'];
+const KNOWN_OPTIONS = ['gate', 'projection', 'preNorm', 'postNorm', 'shortcutScale', 'name'] as const;
 
 function describeShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
@@ -89,9 +89,12 @@ function autoProjection(from: readonly (number | null)[], to: readonly (number |
  * const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 10 }).apply(x) as tf.SymbolicTensor });
  */
 export function residual(input: tf.SymbolicTensor, branch: Branch, options: ResidualOptions = {}): tf.SymbolicTensor {
-  rejectUnknownOptions('residual', options, KNOWN_OPTIONS);
-  const { gate, projection = 'auto', preNorm, postNorm, shortcutScale, name } = options;
+  const opts = requireOptions<ResidualOptions>('residual', options, KNOWN_OPTIONS);
+  const { gate, projection = 'auto', preNorm, postNorm, shortcutScale, name } = opts;
   if (!(input instanceof tf.SymbolicTensor)) invalidOption('residual', 'input', 'a tf.SymbolicTensor (functional API)', input);
+  if (preNorm !== undefined) requireNormOption('residual', 'preNorm', preNorm);
+  if (postNorm !== undefined) requireNormOption('residual', 'postNorm', postNorm);
+  if (name !== undefined) requireString('residual', 'name', name);
   if (!(projection instanceof tf.layers.Layer)) requireOneOf('residual', 'projection', projection, ['auto', 'none']);
   if (shortcutScale !== undefined) requirePositive('residual', 'shortcutScale', shortcutScale);
   const gates = gate === undefined ? [] : Array.isArray(gate) ? gate : [gate as tf.layers.Layer];

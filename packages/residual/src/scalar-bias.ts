@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions } from '@gs/core';
+import { requireLayerArgs, requireOptions } from '@gs/core';
 
 /** Options of `scalarBias`. */
 export interface ScalarBiasOptions {
@@ -26,7 +26,7 @@ export class ScalarBias extends tf.layers.Layer {
   private bias: tf.LayerVariable | null = null;
 
   constructor(config: { name?: string; [layerArgument: string]: unknown } = {}) {
-    super(config as object);
+    super(requireLayerArgs('scalarBias', config, []));
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -52,6 +52,5 @@ tf.serialization.registerClass(ScalarBias);
  * const shifted = scalarBias().apply(x) as tf.SymbolicTensor;
  */
 export function scalarBias(options: ScalarBiasOptions = {}): ScalarBias {
-  rejectUnknownOptions('scalarBias', options, ['name']);
-  return new ScalarBias({ ...options });
+  return new ScalarBias({ ...requireOptions<ScalarBiasOptions>('scalarBias', options, ['name']) });
 }

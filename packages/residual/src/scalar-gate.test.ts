@@ -119,7 +119,10 @@ describe('scalar gates save and load', () => {
 describe('scalar gates bad input', () => {
   it('names the option and the value', () => {
     expect(() => scale(Number.NaN)).toThrow(/scale: value must be a finite number, got NaN/);
-    expect(() => scale(1, { trainable: 'yes' as unknown as boolean })).toThrow(/scale: trainable must be a boolean, got "yes"/);
+    expect(() => scale(1, { trainable: 'yes' as unknown as boolean })).toThrow(/scale: trainable must be true or false, got "yes"/);
+    expect(() => reZero({ name: {} as never })).toThrow(/reZero: name must be a non-empty string, got \{\}/);
+    expect(() => reZero(null as never)).toThrow(/reZero: options must be an object/);
+    expect(() => new ReZero({ trainable: 'false' as never })).toThrow(/reZero: trainable must be true or false/);
     expect(() => skipInit({ initialValue: Infinity })).toThrow(/skipInit: initialValue must be a finite number, got Infinity/);
     expect(() => reZero({ initialValue: 1 } as never)).toThrow(/reZero: unknown option 'initialValue'/);
   });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { requireBoolean, requireFinite, requireLayerArgs } from '@gs/core';
 
 /** Serialized configuration shared by the scalar gates (`ReZero`, `SkipInit`, `ResidualScale`). */
 export interface ScalarGateConfig {
@@ -22,10 +23,12 @@ export abstract class ScalarGate extends tf.layers.Layer {
   protected readonly initialValue: number;
   private alpha: tf.LayerVariable | null = null;
 
-  constructor(config: ScalarGateConfig, defaults: { initialValue: number; trainable: boolean }) {
-    const { initialValue = defaults.initialValue, trainable = defaults.trainable, ...layerArguments } = config;
-    super({ ...(layerArguments as object), trainable });
-    this.initialValue = initialValue;
+  /** `where`: the factory named in errors; `config` is checked (unknown names, tfjs's options) before tfjs sees it. */
+  constructor(where: string, config: ScalarGateConfig, defaults: { initialValue: number; trainable: boolean }) {
+    const checked = requireLayerArgs<ScalarGateConfig>(where, config, ['initialValue']);
+    const { initialValue = defaults.initialValue, trainable = defaults.trainable, ...layerArguments } = checked;
+    super({ ...(layerArguments as object), trainable: requireBoolean(where, 'trainable', trainable) });
+    this.initialValue = requireFinite(where, 'initialValue', initialValue);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { requireFinite, requireOptions } from '@gs/core';
 import { ScalarGate, type ScalarGateConfig } from './scalar-gate.js';
 
 /** Options of `scale`. */
@@ -27,7 +27,7 @@ export class ResidualScale extends ScalarGate {
   static className = 'ResidualScale';
 
   constructor(config: ScalarGateConfig = {}) {
-    super(config, { initialValue: 1, trainable: false });
+    super('scale', config, { initialValue: 1, trainable: false });
   }
 }
 tf.serialization.registerClass(ResidualScale);
@@ -41,9 +41,6 @@ tf.serialization.registerClass(ResidualScale);
  */
 export function scale(value: number, options: ScaleOptions = {}): ResidualScale {
   requireFinite('scale', 'value', value);
-  rejectUnknownOptions('scale', options, ['trainable', 'name']);
-  if (options.trainable !== undefined && typeof options.trainable !== 'boolean') {
-    throw new RangeError(`scale: trainable must be a boolean, got ${JSON.stringify(options.trainable)}`);
-  }
-  return new ResidualScale({ initialValue: value, trainable: options.trainable ?? false, name: options.name });
+  const opts = requireOptions<ScaleOptions>('scale', options, ['trainable', 'name']);
+  return new ResidualScale({ initialValue: value, trainable: opts.trainable ?? false, ...(opts.name === undefined ? {} : { name: opts.name }) });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { requireOptions } from '@gs/core';
 import { ScalarGate, type ScalarGateConfig } from './scalar-gate.js';
 
 /** Options of `skipInit`. */
@@ -30,7 +30,7 @@ export class SkipInit extends ScalarGate {
   static className = 'SkipInit';
 
   constructor(config: ScalarGateConfig = {}) {
-    super(config, { initialValue: 0, trainable: true });
+    super('skipInit', config, { initialValue: 0, trainable: true });
   }
 }
 tf.serialization.registerClass(SkipInit);
@@ -42,7 +42,5 @@ tf.serialization.registerClass(SkipInit);
  * const gate = skipInit(); // or skipInit({ initialValue: 0.1 })
  */
 export function skipInit(options: SkipInitOptions = {}): SkipInit {
-  rejectUnknownOptions('skipInit', options, ['initialValue', 'name']);
-  if (options.initialValue !== undefined) requireFinite('skipInit', 'initialValue', options.initialValue);
-  return new SkipInit({ ...options });
+  return new SkipInit({ ...requireOptions<SkipInitOptions>('skipInit', options, ['initialValue', 'name']) });
 }

@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
-import { rejectUnknownOptions, requireInteger } from '@gs/core';
+import { invalidOption, requireFunction, requireInteger, requireOptions } from '@gs/core';
 import { formatNumber } from '../detector.js';
 import type { DetectorEvent } from '../detector.js';
-import type { LossPoint, MonitorRecord } from '../monitor-record.js';
+import { requireRecord, type LossPoint, type MonitorRecord } from '../monitor-record.js';
 import type { MonitorSink } from '../sink.js';
 
 /** Options for `consoleSink`. */
@@ -37,6 +37,8 @@ function pickRows<T>(rows: readonly T[], max: number): T[] {
  * console.log(formatRecordTable(watcher.history.latest!));
  */
 export function formatRecordTable(record: MonitorRecord, maxRows = 12): string {
+  requireRecord('formatRecordTable', 'record', record);
+  requireInteger('formatRecordTable', 'maxRows', maxRows);
   const extras = Object.entries(record.extras)
     .filter(([, value]) => typeof value === 'number')
     .map(([name, value]) => `${name} ${formatNumber(value as number)}`);
@@ -68,17 +70,19 @@ export function formatRecordTable(record: MonitorRecord, maxRows = 12): string {
  */
 export function consoleSink(options: ConsoleSinkOptions = {}): MonitorSink {
   const where = 'consoleSink';
-  rejectUnknownOptions(where, options, OPTIONS);
-  const every = requireInteger(where, 'every', options.every ?? 10);
-  const maxRows = requireInteger(where, 'maxRows', options.maxRows ?? 12, 2);
-  const total = options.total === undefined ? undefined : requireInteger(where, 'total', options.total);
-  const log = options.log ?? ((text: string) => console.log(text));
+  const opts = requireOptions<ConsoleSinkOptions>(where, options, OPTIONS);
+  const every = requireInteger(where, 'every', opts.every ?? 10);
+  const maxRows = requireInteger(where, 'maxRows', opts.maxRows ?? 12, 2);
+  const total = opts.total === undefined ? undefined : requireInteger(where, 'total', opts.total);
+  const log = opts.log === undefined ? (text: string) => console.log(text) : requireFunction<(text: string) => void>(where, 'log', opts.log);
+  const isStream = (value: unknown) => value !== null && typeof value === 'object' && typeof (value as { write?: unknown }).write === 'function';
+  if (opts.stream !== undefined && !isStream(opts.stream)) invalidOption(where, 'stream', 'a writable stream such as process.stderr', opts.stream);
   let bars: cliProgress.MultiBar | undefined;
   let bar: cliProgress.SingleBar | undefined;
   if (total !== undefined) {
     bars = new cliProgress.MultiBar(
       {
-        stream: options.stream ?? process.stderr,
+        stream: opts.stream ?? process.stderr,
         format: 'training |{bar}| {percentage}% | step {value}/{total} | loss {loss} | ETA {eta_formatted}',
         hideCursor: true,
         clearOnComplete: false,

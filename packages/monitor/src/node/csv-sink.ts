@@ -1,3 +1,4 @@
+import { requireString } from '@gs/core';
 import type { MonitorRecord } from '../monitor-record.js';
 import { csvHeader, csvRows, scalarExtraNames } from '../record-format.js';
 import type { MonitorSink } from '../sink.js';
@@ -13,9 +14,7 @@ import { LineWriter } from './file-writer.js';
  * const watcher = monitor({ every: 10, sinks: [csvSink('runs/layers.csv')] });
  */
 export function csvSink(path: string): MonitorSink {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError(`csvSink: path must be a non-empty file path, got ${JSON.stringify(path)}`);
-  }
+  requireString('csvSink', 'path', path);
   const writer = new LineWriter(path, false);
   let extras: string[] | undefined;
   return {

@@ -1,3 +1,4 @@
+import { requireBoolean, requireOptions, requireString } from '@gs/core';
 import type { DetectorEvent } from '../detector.js';
 import type { LossPoint, MonitorRecord } from '../monitor-record.js';
 import { toJsonLine } from '../record-format.js';
@@ -23,11 +24,12 @@ export interface JsonLinesSinkOptions {
  * const watcher = monitor({ sinks: [jsonLinesSink('runs/deep-sigmoid.jsonl')] });
  */
 export function jsonLinesSink(path: string, options: JsonLinesSinkOptions = {}): MonitorSink {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError(`jsonLinesSink: path must be a non-empty file path, got ${JSON.stringify(path)}`);
-  }
-  const writer = new LineWriter(path, options.append ?? false);
-  const losses = options.losses ?? true;
+  const where = 'jsonLinesSink';
+  requireString(where, 'path', path);
+  const opts = requireOptions<JsonLinesSinkOptions>(where, options, ['append', 'losses']);
+  const append = requireBoolean(where, 'append', opts.append ?? false);
+  const losses = requireBoolean(where, 'losses', opts.losses ?? true);
+  const writer = new LineWriter(path, append);
   return {
     name: 'jsonLines',
     write: (record: MonitorRecord) => writer.write(toJsonLine({ type: 'record', ...record })),

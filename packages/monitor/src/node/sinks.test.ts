@@ -88,6 +88,10 @@ it('writes JSON Lines, CSV, console tables with a progress line, and SVG charts 
 it('rejects bad sink options', () => {
   expect(() => consoleSink({ every: 0 })).toThrow(/consoleSink: every must be an integer ≥ 1, got 0/);
   expect(() => consoleSink({ total: -1 })).toThrow(/total.*-1/);
-  expect(() => jsonLinesSink('')).toThrow(/jsonLinesSink: path must be a non-empty file path/);
+  expect(() => jsonLinesSink('')).toThrow(/jsonLinesSink: path must be a non-empty string/);
+  expect(() => jsonLinesSink('x.jsonl', { append: 'false' as never })).toThrow(/jsonLinesSink: append must be true or false, got "false"/);
+  expect(() => jsonLinesSink('x.jsonl', { appnd: true } as never)).toThrow(/jsonLinesSink: unknown option 'appnd' \(did you mean 'append'\?\)/);
+  expect(() => consoleSink({ log: 'x' as never })).toThrow(/consoleSink: log must be a function, got "x"/);
+  expect(() => svgChartSink('x', { evry: 2 } as never)).toThrow(/svgChartSink: unknown option 'evry'/);
   expect(() => svgChartSink('x', { every: -1 })).toThrow(/svgChartSink: every must be an integer ≥ 0, got -1/);
 });

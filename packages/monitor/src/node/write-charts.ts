@@ -1,6 +1,7 @@
+import { invalidOption, requireInteger, requireOptions, requireString } from '@gs/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChartSource } from '../chart-data.js';
+import { requireChartSource, type ChartSource } from '../chart-data.js';
 import { gradientHeatmapSpec, layerBarsSpec, lossCurveSpec } from '../chart-specs.js';
 import { renderSvg } from '../render-chart.js';
 import type { LossPoint, MonitorRecord } from '../monitor-record.js';
@@ -22,7 +23,11 @@ export interface ChartFiles {
  * @example
  * const files = await writeCharts(watcher.history, 'report/charts');
  */
-export async function writeCharts(source: ChartSource, directory: string, { prefix = '' }: { prefix?: string } = {}): Promise<ChartFiles> {
+export async function writeCharts(source: ChartSource, directory: string, options: { prefix?: string } = {}): Promise<ChartFiles> {
+  const where = 'writeCharts';
+  requireChartSource(where, source);
+  requireString(where, 'directory', directory);
+  const prefix = prefixOption(where, requireOptions<{ prefix: string }>(where, options, ['prefix']).prefix);
   await mkdir(directory, { recursive: true });
   const files: ChartFiles = {
     gradientHeatmap: join(directory, `${prefix}gradient-heatmap.svg`),
@@ -48,11 +53,12 @@ export async function writeCharts(source: ChartSource, directory: string, { pref
  * @example
  * const watcher = monitor({ sinks: [svgChartSink('report/charts', { every: 100 })] });
  */
-export function svgChartSink(directory: string, { every = 0, prefix = '' }: { every?: number; prefix?: string } = {}): MonitorSink {
-  if (typeof directory !== 'string' || directory.length === 0) {
-    throw new TypeError(`svgChartSink: directory must be a non-empty path, got ${JSON.stringify(directory)}`);
-  }
-  if (!Number.isInteger(every) || every < 0) throw new RangeError(`svgChartSink: every must be an integer ≥ 0, got ${every}`);
+export function svgChartSink(directory: string, options: { every?: number; prefix?: string } = {}): MonitorSink {
+  const where = 'svgChartSink';
+  requireString(where, 'directory', directory);
+  const opts = requireOptions<{ every: number; prefix: string }>(where, options, ['every', 'prefix']);
+  const every = requireInteger(where, 'every', opts.every ?? 0, 0);
+  const prefix = prefixOption(where, opts.prefix);
   const source: { records: MonitorRecord[]; losses: LossPoint[] } = { records: [], losses: [] };
   return {
     name: 'svgCharts',
@@ -67,4 +73,11 @@ export function svgChartSink(directory: string, { every = 0, prefix = '' }: { ev
       if (source.records.length > 0) await writeCharts(source, directory, { prefix });
     },
   };
+}
+
+/** A file-name prefix: any string, '' by default. */
+function prefixOption(where: string, prefix: unknown): string {
+  if (prefix === undefined) return '';
+  if (typeof prefix !== 'string' || /[/\\]/.test(prefix)) invalidOption(where, 'prefix', 'a file-name prefix (a string without slashes)', prefix);
+  return prefix;
 }
