@@ -1,3 +1,4 @@
+export type { GradientReductions } from './gradient-reductions.js';
 export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
 export type {
   GradientMap,
@@ -16,7 +17,10 @@ export {
   type StepOutcome,
   type VariableGradients,
 } from './stabilized-optimizer.js';
+export { selectIf } from './select-if.js';
+export { StepScope, type StepScopeOptions } from './step-scope.js';
 export { sumOfSquares } from './sum-of-squares.js';
+export { UnitLayout } from './unit-layout.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
 export {
   describeValue,

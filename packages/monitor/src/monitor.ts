@@ -3,7 +3,6 @@ import {
   rejectUnknownOptions,
   requireInRange,
   requireInteger,
-  sumOfSquares,
   type GradientMap,
   type ParamInfo,
   type PluginReportView,
@@ -109,7 +108,8 @@ export class GradientMonitor implements StabilityPlugin {
   private groupsFor?: readonly ParamInfo[];
   private groups: LayerGroup[] = [];
   private activationProbe?: ActivationProbe;
-  private weightsBefore?: tf.Tensor[];
+  /** The weights before this step's update (core's map, valid until the step ends). */
+  private weightsBefore?: GradientMap;
 
   constructor(options: MonitorOptions = {}) {
     const where = 'monitor';
@@ -182,45 +182,35 @@ export class GradientMonitor implements StabilityPlugin {
 
   /**
    * On measured steps records per-layer gradient norms ‖∇W_l‖ = sqrt(Σ g²) and the global norm on the
-   * device, and keeps a copy of the weights for the update ratio. Leaves the gradients unchanged.
+   * device, from core's shared per-parameter Σg² (`ctx.reductions`), and keeps the weights from
+   * before the update for the update ratio. Leaves the gradients unchanged.
    */
   transformGradients(grads: GradientMap, ctx: StepContext): void {
-    this.releaseWeights();
+    this.weightsBefore = undefined;
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
-    const squares = (name: string) => {
-      const gradient = grads[name];
-      return gradient ? sumOfSquares(gradient) : tf.zeros([]);
-    };
-    const parameterSquares = groups.flatMap((group) => group.params.map((param) => squares(param.name)));
+    const parameterSquares = ctx.reductions.squaredNorms(grads);
     const layerSquares = sumByLayer(groups, parameterSquares);
     ctx.record(RECORDS.layerGradientNorms, tf.sqrt(layerSquares));
     ctx.record(RECORDS.gradientNorm, tf.sqrt(tf.sum(layerSquares)));
-    if (this.perParameter) {
-      ctx.record(RECORDS.parameterGradientNorms, tf.sqrt(tf.stack(ctx.params.map((param) => squares(param.name)))));
-    }
-    if (this.updateRatios) {
-      // Clones share the variables' buffers; the update replaces the variables' data, so these
-      // keep the values from before it without copying.
-      this.weightsBefore = groups.flatMap((group) =>
-        group.params.map((param) => tf.keep(tf.clone(ctx.variables.get(param.name)!))),
-      );
-    }
+    if (this.perParameter) ctx.record(RECORDS.parameterGradientNorms, tf.sqrt(parameterSquares));
+    // Core keeps this map (values before the update, no copy) until the end of the step.
+    if (this.updateRatios) this.weightsBefore = ctx.reductions.weights();
   }
 
   afterUpdate(ctx: StepContext): void {
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
-    const weights = groups.flatMap((group) => group.params.map((param) => ctx.variables.get(param.name)!));
-    const weightSquares = sumByLayer(groups, weights.map(sumOfSquares));
-    ctx.record(RECORDS.layerWeightNorms, tf.sqrt(weightSquares));
+    const { reductions } = ctx;
+    const weights = reductions.weights();
+    ctx.record(RECORDS.layerWeightNorms, tf.sqrt(sumByLayer(groups, reductions.squaredNorms(weights))));
     const before = this.weightsBefore;
     if (before) {
-      const beforeSquares = sumByLayer(groups, before.map(sumOfSquares));
-      const deltaSquares = sumByLayer(groups, weights.map((weight, i) => sumOfSquares(tf.sub(weight, before[i]!))));
+      const beforeSquares = sumByLayer(groups, reductions.squaredNorms(before));
+      const deltaSquares = sumByLayer(groups, reductions.squaredDistances(weights, before));
       ctx.record(RECORDS.layerUpdateRatios, tf.div(tf.sqrt(deltaSquares), tf.sqrt(beforeSquares)));
     }
-    this.releaseWeights();
+    this.weightsBefore = undefined;
     if (this.activationProbe && ctx.step % this.probeEvery === 0) {
       const stats = this.activationProbe.measure();
       ctx.record(RECORDS.activationMean, stats.mean);
@@ -261,9 +251,9 @@ export class GradientMonitor implements StabilityPlugin {
     for (const sink of this.sinks) await sink.close?.();
   }
 
-  /** Frees the weights kept between `transformGradients` and `afterUpdate` and drops the probe. Sinks stay open: see `close()`. */
+  /** Drops the probe. Sinks stay open: see `close()`. */
   dispose(): void {
-    this.releaseWeights();
+    this.weightsBefore = undefined;
     // The probe model shares the trained model's weights: it is dropped, not disposed.
     this.activationProbe = undefined;
   }
@@ -302,10 +292,6 @@ export class GradientMonitor implements StabilityPlugin {
     return result;
   }
 
-  private releaseWeights(): void {
-    if (this.weightsBefore) tf.dispose(this.weightsBefore);
-    this.weightsBefore = undefined;
-  }
 
   private buildRecord(report: StepReport, { key, own }: PluginReportView): MonitorRecord {
     const groups = groupByLayer(report.params);

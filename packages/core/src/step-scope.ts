@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs';
+import { StepReductions } from './gradient-reductions.js';
+import type { ParamInfo } from './param-info.js';
+import type { GradientMap, StepContext } from './plugin.js';
+import { GradientScalings } from './scaled-gradients.js';
+import { UnitLayout } from './unit-layout.js';
+
+/** What a `StepScope` needs to know about the step. */
+export interface StepScopeOptions {
+  /** 0-based index of the update. */
+  step: number;
+  /** Whether recorded values will be read back (`ctx.reporting`). */
+  reporting: boolean;
+  /** Every trainable parameter, in gradient-list order. */
+  params: readonly ParamInfo[];
+  /** The variables being trained, by name (`ctx.variables`; `ctx.reductions.weights()` reads them). */
+  variables: ReadonlyMap<string, tf.Variable>;
+  /** The wrapped optimizer (`ctx.optimizer`). */
+  optimizer: tf.Optimizer;
+  /** The step's gradients before any transform (`ctx.incomingGradients`). */
+  incomingGradients: GradientMap;
+  /** The step's loss, when known. */
+  loss?: tf.Scalar;
+  /** The model, when known. */
+  model?: tf.LayersModel;
+  /** The packed per-unit layout of `params` (made from them when not given; pass one to reuse it across steps). */
+  layout?: UnitLayout;
+  /** Receives `ctx.record(name, value)` calls of the plugin with this key, on reporting steps. */
+  record(key: string, name: string, value: tf.Tensor | number): void;
+}
+
+/**
+ * The per-step state behind the hooks' `StepContext`: the shared reductions, the lazy gradient
+ * scalings and the skip conditions of one step. `StabilizedOptimizer` makes one per step; it is
+ * exported to run a plugin's hooks outside an optimizer (unit tests of plugins, tools). Tensors it
+ * makes live until `dispose()`.
+ *
+ * @example
+ * const scope = new StepScope({ step: 0, reporting: true, params, variables, optimizer, incomingGradients: grads, record: () => {} });
+ * scope.inTransform = true;
+ * const out = plugin.transformGradients?.(grads, scope.contextFor(plugin.name));
+ * scope.dispose();
+ */
+export class StepScope {
+  /** The lazy gradient scalings of this step (`ctx.scaleGradients`, `ctx.zeroGradientsIf`). */
+  readonly scalings: GradientScalings;
+  /** The shared reductions of this step (`ctx.reductions`). */
+  readonly reductions: StepReductions;
+  /** Conditions passed to `ctx.skipUpdateIf` so far. */
+  readonly skipConditions: tf.Tensor[] = [];
+  /** True while `transformGradients` hooks run: the only time the gradient methods may be called. */
+  inTransform = false;
+
+  constructor(private readonly options: StepScopeOptions) {
+    const layout = options.layout ?? new UnitLayout(options.params);
+    const positions = new Map(options.params.map((param, position) => [param.name, position]));
+    this.scalings = new GradientScalings(layout, positions);
+    this.reductions = new StepReductions(layout, options.variables, this.scalings);
+  }
+
+  /** The context a plugin's hooks see, its records going under `key`. */
+  contextFor(key: string): StepContext {
+    const { step, reporting, loss, incomingGradients, params, variables, model, optimizer, record } = this.options;
+    const onlyInTransform = (method: string) => {
+      if (!this.inTransform) throw new Error(`plugin '${key}': ${method} can only be called from transformGradients`);
+    };
+    return {
+      step,
+      reporting,
+      loss,
+      incomingGradients,
+      params,
+      variables,
+      model,
+      optimizer,
+      reductions: this.reductions,
+      record: (name, value) => {
+        if (reporting) record(key, name, value);
+      },
+      skipUpdateIf: (condition) => {
+        onlyInTransform('skipUpdateIf');
+        this.skipConditions.push(condition);
+      },
+      scaleGradients: (grads, factor) => {
+        onlyInTransform('scaleGradients');
+        return this.scalings.scale(grads, factor);
+      },
+      zeroGradientsIf: (grads, condition) => {
+        onlyInTransform('zeroGradientsIf');
+        return this.scalings.zeroIf(grads, condition);
+      },
+    };
+  }
+
+  /** Frees every tensor the step's reductions and scalings made. */
+  dispose(): void {
+    this.inTransform = false;
+    this.scalings.dispose();
+  }
+}
