@@ -120,7 +120,7 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
       const factor = tf.where(unitClipped, tf.div(maxNorm, tf.maximum(gradNorm, DIVISION_GUARD)), tf.onesLike(gradNorm));
       const result = ctx.scaleGradients(grads, factor);
       if (ctx.reporting) {
-        const present = ctx.params.flatMap((param, p) => (grads[param.name] ? [p] : []));
+        const present = ctx.params.flatMap((param, p) => (param.name in grads ? [p] : []));
         const perGradient = (values: tf.Tensor) =>
           present.length === ctx.params.length ? values : tf.concat(present.map((p) => tf.slice(values, [p], [1])));
         const before = tf.sqrt(reductions.squaredNorms(grads));

@@ -55,10 +55,19 @@ export class StepReductions implements GradientReductions {
   private weightMap?: GradientMap;
   private zerosRow?: tf.Tensor;
 
+  /** Whether per-unit sums of a map (not derived from another) were computed this step. */
+  unitsComputed = false;
+
+  /**
+   * @param unitsFirst compute a map's per-parameter sums from its per-unit sums, as when a plugin
+   *   later in the step asks for those (core passes whether the previous step did); WebGPU always
+   *   does, its unit-sum kernel being the cheaper pass.
+   */
   constructor(
     readonly layout: UnitLayout,
     private readonly variables: ReadonlyMap<string, tf.Variable>,
     private readonly scalings: GradientScalings,
+    private readonly unitsFirst = false,
   ) {}
 
   squaredNorms(tensors: GradientMap): tf.Tensor1D {
@@ -70,7 +79,7 @@ export class StepReductions implements GradientReductions {
       tf.tidy(() => {
         if (scaling?.factor?.rank === 2 || this.unitSquared.has(key)) return tf.sum(this.unitSquaredNorms(key), 1) as tf.Tensor1D;
         if (scaling) return zeroed(scaling.zero, scaled(this.squaredNorms(scaling.base), scaling.factor)) as tf.Tensor1D;
-        if (useWebGPUKernels()) return tf.sum(this.unitSquaredNorms(key), 1) as tf.Tensor1D;
+        if (this.unitsFirst || useWebGPUKernels()) return tf.sum(this.unitSquaredNorms(key), 1) as tf.Tensor1D;
         return tf.stack(this.layout.params.map(({ name }) => (key[name] ? sumOfSquares(key[name]!) : tf.scalar(0)))) as tf.Tensor1D;
       }),
     );
@@ -86,6 +95,7 @@ export class StepReductions implements GradientReductions {
     const result = this.scalings.keep(
       tf.tidy(() => {
         if (scaling) return zeroed(scaling.zero, scaled(this.unitSquaredNorms(scaling.base), scaling.factor, true)) as tf.Tensor2D;
+        this.unitsComputed = true;
         return this.computeUnits([key]);
       }),
     );
@@ -150,17 +160,26 @@ export class StepReductions implements GradientReductions {
         mode: maps.length === 2 ? 'difference' : 'square',
       } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
     }
-    return tf.stack(
-      params.map(({ name }, p) => {
-        const tensors = maps.map((map) => map[name]);
-        if (!tensors.every(Boolean)) return tf.zeros([width]);
-        const values = maps.length === 2 ? tf.sub(tensors[0]!, tensors[1]!) : tensors[0]!;
-        // Σ over rows as ones·x² (a column sum without the transpose a sum over axis 0 makes on wasm).
-        const squares = tf.square(tf.reshape(values, [rows[p]!, units[p]!]));
-        const perUnit = tf.reshape(tf.matMul(tf.ones([1, rows[p]!]), squares), [units[p]!]);
-        return units[p] === width ? perUnit : tf.pad(perUnit, [[0, width - units[p]!]]);
-      }),
-    ) as tf.Tensor2D;
+    // Parameters viewed as the same [rows, units] matrix are stacked and reduced together: a
+    // square and a batched ones·x² (a column sum without the transpose a sum over axis 0 makes on
+    // wasm) per group instead of per parameter; then each parameter's row is sliced into place.
+    const present = params.map(({ name }) => maps.every((map) => map[name]));
+    const groups = new Map<string, number[]>();
+    params.forEach((_, p) => {
+      if (!present[p]) return;
+      const key = `${rows[p]}x${units[p]}`;
+      groups.set(key, [...(groups.get(key) ?? []), p]);
+    });
+    const rowOf = new Map<number, tf.Tensor>();
+    for (const positions of groups.values()) {
+      const [count, rowCount, unitCount] = [positions.length, rows[positions[0]!]!, units[positions[0]!]!];
+      const stacked = maps.map((map) => tf.stack(positions.map((p) => tf.reshape(map[params[p]!.name]!, [rowCount, unitCount]))));
+      const values = stacked.length === 2 ? tf.sub(stacked[0]!, stacked[1]!) : stacked[0]!;
+      const sums = tf.reshape(tf.matMul(tf.ones([count, 1, rowCount]), tf.square(values)), [count, unitCount]);
+      const padded = unitCount === width ? sums : tf.pad(sums, [[0, 0], [0, width - unitCount]]);
+      positions.forEach((p, i) => rowOf.set(p, count === 1 ? padded : tf.slice(padded, [i, 0], [1, width])));
+    }
+    return tf.concat(params.map((_, p) => rowOf.get(p) ?? tf.zeros([1, width]))) as tf.Tensor2D;
   }
 
   /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GradientMap } from './plugin.js';
 import { ConditionalSelect } from './select-if.js';
 import type { UnitLayout } from './unit-layout.js';
-import { SCALE_GRADIENT, useWebGPUKernels } from './webgpu-kernels.js';
+import { SCALE_GRADIENTS, useMultiOutputKernels } from './webgpu-kernels.js';
 
 /**
  * A gradient map waiting to be scaled: every gradient is `zero ? 0 : base · factor`, where
@@ -26,6 +26,8 @@ export class GradientScalings {
   /** Selects under this step's conditions (shared with core's skip), conditions broadcast once per shape. */
   readonly selects = new ConditionalSelect((tensor) => this.keep(tensor));
   private readonly scalings = new WeakMap<GradientMap, Scaling>();
+  /** The gradients of each scaled map computed so far, by name. */
+  private readonly made = new WeakMap<GradientMap, Map<string, tf.Tensor>>();
   private readonly owned: tf.Tensor[] = [];
 
   constructor(
@@ -80,6 +82,20 @@ export class GradientScalings {
     return factor.dtype === 'float32' ? factor : tf.cast(factor, 'float32');
   }
 
+  /**
+   * Computes every not yet computed gradient of a lazily scaled map at once (what the optimizer
+   * receives): on WebGPU three gradients per dispatch, elsewhere a multiply and a select each.
+   */
+  materializeAll(grads: GradientMap): void {
+    const scaling = this.scalingOf(grads);
+    const made = this.made.get(grads);
+    if (!scaling || !made || (!scaling.factor && !scaling.zero)) return;
+    const names = Object.keys(scaling.base).filter((name) => !made.has(name) && scaling.base[name]!.size > 0);
+    if (names.length === 0 || !useMultiOutputKernels()) return;
+    const outputs = this.scaleOnDevice(scaling, names);
+    names.forEach((name, i) => made.set(name, outputs[i]!));
+  }
+
   private lazy(scaling: Scaling): GradientMap {
     const map: GradientMap = {};
     const made = new Map<string, tf.Tensor>();
@@ -98,26 +114,45 @@ export class GradientScalings {
       });
     }
     this.scalings.set(map, scaling);
+    this.made.set(map, made);
     return map;
   }
 
-  /** One gradient of a scaled map: one kernel on WebGPU, else a multiply and a select. */
-  private materialize({ base, factor, zero }: Scaling, name: string): tf.Tensor {
-    const gradient = base[name]!;
-    if (!factor && !zero) return gradient;
+  private positionOf(name: string): number {
     const position = this.positions.get(name);
     if (position === undefined) throw new Error(`scaleGradients: '${name}' is not a parameter of this step`);
+    return position;
+  }
+
+  /** `SCALE_GRADIENTS` on WebGPU: the gradients of `names`, each after the whole chain of scalings. */
+  private scaleOnDevice({ base, factor, zero }: Scaling, names: string[]): tf.Tensor[] {
+    const inputs: Record<string, tf.Tensor> = {
+      factors: factor ?? tf.ones([1]),
+      zero: zero ?? tf.scalar(false, 'bool'),
+    };
+    const offsets: number[] = [];
+    const units: number[] = [];
+    names.forEach((name, i) => {
+      const position = this.positionOf(name);
+      inputs[`x${i}`] = base[name]!;
+      const perUnit = factor?.rank === 2;
+      offsets.push(!factor || factor.rank === 0 ? 0 : perUnit ? position * this.layout.width : position);
+      units.push(perUnit ? this.layout.units[position]! : 1);
+    });
+    const outputs = tf.engine().runKernel(SCALE_GRADIENTS, inputs, { offsets, units } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    return outputs.map((output) => this.keep(output));
+  }
+
+  /** One gradient of a scaled map: on WebGPU one dispatch, else a multiply and a select. */
+  private materialize(scaling: Scaling, name: string): tf.Tensor {
+    const { base, factor, zero } = scaling;
+    const gradient = base[name]!;
+    if ((!factor && !zero) || gradient.size === 0) return gradient;
+    if (useMultiOutputKernels()) return tf.tidy(() => this.scaleOnDevice(scaling, [name])[0]!);
+    const position = this.positionOf(name);
     const units = this.layout.units[position]!;
     return this.keep(
       tf.tidy(() => {
-        if (useWebGPUKernels()) {
-          const [offset, factorUnits] = !factor || factor.rank === 0 ? [0, 1] : factor.rank === 1 ? [position, 1] : [position * this.layout.width, units];
-          return tf.engine().runKernel(
-            SCALE_GRADIENT,
-            { x: gradient, factors: factor ?? tf.ones([1]), zero: zero ?? tf.scalar(false, 'bool') },
-            { offset, units: factorUnits } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor;
-        }
         let scaled = gradient;
         if (factor) {
           const own =

@@ -8,8 +8,10 @@ import type {
   StepReport,
 } from './plugin.js';
 import { StepRecorder } from './step-recorder.js';
+import type { ConditionalSelect } from './select-if.js';
 import { StepScope } from './step-scope.js';
 import { UnitLayout } from './unit-layout.js';
+import { SELECT_MANY, useMultiOutputKernels } from './webgpu-kernels.js';
 import { rejectFactory, requireInteger, requireModel, requireOptions } from './validate.js';
 
 /** Options for `stabilize`. */
@@ -106,6 +108,26 @@ function validateGradientMap(output: unknown, input: GradientMap, key: string, u
   return map;
 }
 
+/**
+ * `variable ← condition ? before : variable` for every variable, bit for bit: on WebGPU two
+ * variables per dispatch, elsewhere one select each (the condition broadcast once per shape).
+ */
+function restoreIf(condition: tf.Tensor, variables: tf.Variable[], before: tf.Tensor[], selects: ConditionalSelect): void {
+  tf.tidy(() => {
+    if (useMultiOutputKernels() && variables.every((variable) => variable.dtype === 'float32' && variable.size > 0)) {
+      const inputs: Record<string, tf.Tensor> = { condition };
+      variables.forEach((variable, i) => {
+        inputs[`t${i}`] = before[i]!;
+        inputs[`e${i}`] = variable;
+      });
+      const restored = tf.engine().runKernel(SELECT_MANY, inputs) as tf.Tensor[];
+      variables.forEach((variable, i) => variable.assign(restored[i]!));
+      return;
+    }
+    variables.forEach((variable, i) => variable.assign(selects.select(condition, before[i]!, variable)));
+  });
+}
+
 function lookUpVariable(name: string): tf.Variable {
   const variable = tf.engine().registeredVariables[name];
   if (!variable) throw new Error(`stabilize: no variable named '${name}' is registered with tfjs`);
@@ -143,6 +165,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
   private slots: PluginSlot[];
   private params?: ParamInfo[];
   private layout?: UnitLayout;
+  /** Whether the last step computed per-unit sums (then this one computes per-parameter sums from them). */
+  private unitsFirst = false;
   private paramSignature = '';
   private variables = new Map<string, tf.Variable>();
   private setUp = false;
@@ -357,6 +381,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
       incomingGradients,
       params: this.params!,
       layout: this.layout,
+      unitsFirst: this.unitsFirst,
       variables: this.variables,
       model: this.model,
       optimizer: this.optimizer,
@@ -384,6 +409,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
                 .map((condition) => tf.reshape(condition.dtype === 'bool' ? condition : tf.notEqual(condition, 0), []))
                 .reduce((a, b) => tf.logicalOr(a, b))
             : undefined;
+          scope.scalings.materializeAll(grads);
           return {
             grads: list.map((entry) => ({ name: entry.name, tensor: entry.tensor == null ? entry.tensor : grads[entry.name]! })),
             anySkip,
@@ -399,11 +425,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
       // the values from before it without copying.
       if (skip) before = updated.map((variable) => tf.reshape(variable, variable.shape));
       this.optimizer.applyGradients(transformed);
-      if (skip && before) {
-        const condition = skip;
-        const kept = before;
-        tf.tidy(() => updated.forEach((variable, i) => variable.assign(scope.scalings.selects.select(condition, kept[i]!, variable))));
-      }
+      if (skip && before) restoreIf(skip, updated, before, scope.scalings.selects);
       scope.reductions.weightsChanged();
 
       if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
@@ -421,6 +443,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
       for (const entry of transformed) {
         if (entry.tensor != null && !originals.has(entry.tensor)) entry.tensor.dispose();
       }
+      this.unitsFirst = scope.reductions.unitsComputed;
       scope.dispose();
     }
     this.stepIndex = step + 1;

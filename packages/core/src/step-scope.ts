@@ -25,6 +25,8 @@ export interface StepScopeOptions {
   model?: tf.LayersModel;
   /** The packed per-unit layout of `params` (made from them when not given; pass one to reuse it across steps). */
   layout?: UnitLayout;
+  /** Compute per-parameter sums through per-unit sums (see `StepReductions`): pass `unitsComputed` of the previous step's reductions. */
+  unitsFirst?: boolean;
   /** Receives `ctx.record(name, value)` calls of the plugin with this key, on reporting steps. */
   record(key: string, name: string, value: tf.Tensor | number): void;
 }
@@ -55,7 +57,7 @@ export class StepScope {
     const layout = options.layout ?? new UnitLayout(options.params);
     const positions = new Map(options.params.map((param, position) => [param.name, position]));
     this.scalings = new GradientScalings(layout, positions);
-    this.reductions = new StepReductions(layout, options.variables, this.scalings);
+    this.reductions = new StepReductions(layout, options.variables, this.scalings, options.unitsFirst);
   }
 
   /** The context a plugin's hooks see, its records going under `key`. */

@@ -9,8 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 
 /** Kernel name: per-unit Σx² (or Σ(a−b)²) of many tensors into one `[tensors, width]` matrix. */
 export const UNIT_SQUARED_NORMS = 'GradientStabilityUnitSquaredNorms';
-/** Kernel name: `zero ? 0 : x · factor[offset + i mod units]`, one pass over a gradient. */
-export const SCALE_GRADIENT = 'GradientStabilityScaleGradient';
+/** Kernel name: `zero ? 0 : x_i · factors[offset_i + j mod units_i]` for many gradients, three per dispatch. */
+export const SCALE_GRADIENTS = 'GradientStabilityScaleGradients';
+/** Kernel name: `condition ? t_i : e_i` for many pairs of float32 tensors, two per dispatch. */
+export const SELECT_MANY = 'GradientStabilitySelectMany';
 
 /** Attributes of `UNIT_SQUARED_NORMS`: per tensor (or pair) its rows and units, and the output width. */
 export interface UnitSquaredNormsAttrs {
@@ -21,11 +23,6 @@ export interface UnitSquaredNormsAttrs {
   mode: 'square' | 'difference';
 }
 
-/** Attributes of `SCALE_GRADIENT`: where the gradient's factors start in `factors`, and its units. */
-export interface ScaleGradientAttrs {
-  offset: number;
-  units: number;
-}
 
 interface TensorInfoLike {
   dataId: object;
@@ -139,51 +136,197 @@ function unitSquaredNorms({
   return output;
 }
 
-function scaleGradientProgram(): WebGPUProgramLike {
-  return {
-    outputShape: [],
-    shaderKey: 'gsScaleGradient',
-    dispatchLayout: { x: [0] },
-    dispatch: [1, 1, 1],
-    workgroupSize: [WORKGROUP, 1, 1],
-    variableNames: ['x', 'factors', 'zero'],
-    uniforms: 'gsOffset : i32, gsUnits : i32,',
-    size: true,
-    getUserCode: () => `
-  fn main(index : i32) {
-    if (index < uniforms.size) {
-      let factor = f32(factors[uniforms.gsOffset + index % uniforms.gsUnits]);
-      let scaled = f32(x[index]) * factor;
-      result[index] = select(scaled, 0.0, f32(zero[0]) != 0.0);
-    }
-  }`,
-  };
+/** The backend internals a multi-output dispatch needs (tfjs-backend-webgpu 4.x). */
+interface RawWebGPUBackend extends WebGPUBackendLike {
+  uploadToGPU(dataId: object): void;
+  tensorToBinding(info: TensorInfoLike): GPUBindingResource;
+  makeUniforms(uniforms: { type: string; data: number[] }[]): GPUBufferBinding;
+  ensureCommandEncoderReady(): void;
+  commandEncoder: GPUCommandEncoder;
+  computePassEncoder: GPUComputePassEncoder | null;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  dispatchCountInPass: number;
+  commandQueueOwnedIds: WeakSet<object>;
+  activeTimers?: unknown;
 }
 
-function scaleGradient({
+const RAW_MEMBERS = ['uploadToGPU', 'tensorToBinding', 'makeUniforms', 'ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue'];
+
+/**
+ * Whether the backend lets core record its own multi-output dispatches: the tfjs program interface
+ * gives each dispatch one output, so writing several gradients (or restoring several variables)
+ * per dispatch records the pass the way the backend's `recordAndSubmit` does. Not while tfjs times
+ * kernels (`tf.time`, `tf.profile`), which records passes differently.
+ */
+function rawBackend(backend: WebGPUBackendLike): RawWebGPUBackend | undefined {
+  const candidate = backend as Partial<RawWebGPUBackend>;
+  const complete = RAW_MEMBERS.every((member) => typeof (candidate as Record<string, unknown>)[member] === 'function');
+  return complete && candidate.commandQueueOwnedIds && candidate.activeTimers == null ? (candidate as RawWebGPUBackend) : undefined;
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/**
+ * Records one compute dispatch of `source` (compiled once per device and key) with `tensors`
+ * bound in order and `uniforms` after them, into the backend's current compute pass, submitting
+ * every `WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE` dispatches as the backend does.
+ */
+function recordDispatch(
+  backend: RawWebGPUBackend,
+  key: string,
+  source: () => string,
+  tensors: TensorInfoLike[],
+  uniforms: number[],
+  workgroups: [number, number],
+): void {
+  const { device } = backend;
+  let cache = pipelines.get(device);
+  if (!cache) {
+    cache = new Map();
+    pipelines.set(device, cache);
+  }
+  let pipeline = cache.get(key);
+  if (!pipeline) {
+    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: source(), label: key }), entryPoint: 'main' } });
+    cache.set(key, pipeline);
+  }
+  for (const tensor of tensors) backend.uploadToGPU(tensor.dataId);
+  const entries: GPUBindGroupEntry[] = tensors.map((tensor, binding) => ({ binding, resource: backend.tensorToBinding(tensor) }));
+  entries.push({ binding: tensors.length, resource: backend.makeUniforms(uniforms.map((value) => ({ type: 'int32', data: [value] }))) });
+  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  backend.ensureCommandEncoderReady();
+  backend.computePassEncoder ??= backend.commandEncoder.beginComputePass({});
+  backend.computePassEncoder.setPipeline(pipeline);
+  backend.computePassEncoder.setBindGroup(0, bindGroup);
+  backend.computePassEncoder.dispatchWorkgroups(workgroups[0], workgroups[1]);
+  for (const tensor of tensors) backend.commandQueueOwnedIds.add(tensor.dataId);
+  backend.dispatchCountInPass++;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= backend.dispatchCountInPass) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+}
+
+/** Workgroups of 64 covering `size` invocations, folded into y beyond the per-dimension limit. */
+function workgroupsFor(backend: RawWebGPUBackend, size: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(size / WORKGROUP));
+  const x = Math.min(groups, backend.device.limits.maxComputeWorkgroupsPerDimension);
+  return [x, Math.ceil(groups / x)];
+}
+
+const INDEX = `let index = i32(gid.y * groups.x * ${WORKGROUP}u + gid.x);`;
+
+/** WGSL of `SCALE_GRADIENTS` for `count` gradients: `y_i = zero ? 0 : x_i · factors[offset_i + index mod units_i]`. */
+function scaleGradientsSource(count: number): string {
+  const range = Array.from({ length: count }, (_, i) => i);
+  return `
+struct Params { ${range.map((i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} };
+${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> y${i} : array<f32>;`).join('\n')}
+${range.map((i) => `@group(0) @binding(${count + i}) var<storage, read> x${i} : array<f32>;`).join('\n')}
+@group(0) @binding(${2 * count}) var<storage, read> factors : array<f32>;
+@group(0) @binding(${2 * count + 1}) var<storage, read> zero : array<i32>;
+@group(0) @binding(${2 * count + 2}) var<uniform> params : Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
+  ${INDEX}
+  let zeroed = zero[0] != 0;
+  ${range
+    .map(
+      (i) => `if (index < params.size${i}) {
+    y${i}[index] = select(x${i}[index] * factors[params.offset${i} + index % params.units${i}], 0.0, zeroed);
+  }`,
+    )
+    .join('\n  ')}
+}`;
+}
+
+/** WGSL of `SELECT_MANY` for `count` pairs: `y_i = condition ? t_i : e_i`. */
+function selectManySource(count: number): string {
+  const range = Array.from({ length: count }, (_, i) => i);
+  return `
+struct Params { ${range.map((i) => `size${i} : i32,`).join(' ')} };
+${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> y${i} : array<f32>;`).join('\n')}
+${range.map((i) => `@group(0) @binding(${count + 2 * i}) var<storage, read> t${i} : array<f32>;
+@group(0) @binding(${count + 2 * i + 1}) var<storage, read> e${i} : array<f32>;`).join('\n')}
+@group(0) @binding(${3 * count}) var<storage, read> condition : array<i32>;
+@group(0) @binding(${3 * count + 1}) var<uniform> params : Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
+  ${INDEX}
+  let chosen = condition[0] != 0;
+  ${range.map((i) => `if (index < params.size${i}) { y${i}[index] = select(e${i}[index], t${i}[index], chosen); }`).join('\n  ')}
+}`;
+}
+
+const sizeOf = (info: TensorInfoLike) => info.shape.reduce((total, dim) => total * dim, 1);
+
+/**
+ * Runs `count`-output dispatches over `items` in groups of `perDispatch`, each group's outputs
+ * made here (float32, shaped like `shapeOf(item)`), and returns all outputs in order.
+ */
+function dispatchInGroups<T>(
+  backend: RawWebGPUBackend,
+  items: T[],
+  perDispatch: number,
+  shapeOf: (item: T) => number[],
+  record: (group: T[], outputs: TensorInfoLike[], size: number) => void,
+): TensorInfoLike[] {
+  const outputs = items.map((item) => backend.makeTensorInfo(shapeOf(item), 'float32'));
+  for (let first = 0; first < items.length; first += perDispatch) {
+    const group = items.slice(first, first + perDispatch);
+    const groupOutputs = outputs.slice(first, first + perDispatch);
+    record(group, groupOutputs, Math.max(...groupOutputs.map(sizeOf)));
+  }
+  return outputs;
+}
+
+/** Attributes of `SCALE_GRADIENTS`: per gradient where its factors start and its units. */
+export interface ScaleGradientsAttrs {
+  offsets: number[];
+  units: number[];
+}
+
+function scaleGradients({
   inputs,
   backend,
   attrs,
 }: {
   inputs: Record<string, TensorInfoLike>;
   backend: WebGPUBackendLike;
-  attrs: ScaleGradientAttrs;
-}): TensorInfoLike {
-  const x = inputs['x']!;
-  const program = scaleGradientProgram();
-  const size = x.shape.reduce((total, dim) => total * dim, 1);
-  program.outputShape = [size];
-  program.dispatch = [Math.ceil(size / WORKGROUP), 1, 1];
-  const output = backend.runWebGPUProgram(
-    program,
-    [flat(x), flat(inputs['factors']!), flat(inputs['zero']!)],
-    'float32',
-    [
-      { type: 'int32', data: [attrs.offset] },
-      { type: 'int32', data: [attrs.units] },
-    ],
-  );
-  return { ...output, shape: [...x.shape] };
+  attrs: ScaleGradientsAttrs;
+}): TensorInfoLike[] {
+  const raw = rawBackend(backend)!;
+  const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 2) / 2);
+  const items = attrs.offsets.map((offset, i) => ({ x: inputs[`x${i}`]!, offset, units: attrs.units[i]! }));
+  return dispatchInGroups(raw, items, perDispatch, (item) => item.x.shape, (group, outputs, size) => {
+    recordDispatch(
+      raw,
+      `gsScaleGradients_${group.length}`,
+      () => scaleGradientsSource(group.length),
+      [...outputs, ...group.map((item) => flat(item.x)), flat(inputs['factors']!), flat(inputs['zero']!)],
+      group.flatMap((item) => [sizeOf(item.x), item.offset, item.units]),
+      workgroupsFor(raw, size),
+    );
+  });
+}
+
+function selectMany({ inputs, backend }: { inputs: Record<string, TensorInfoLike>; backend: WebGPUBackendLike }): TensorInfoLike[] {
+  const raw = rawBackend(backend)!;
+  const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 1) / 3);
+  const pairs = Object.keys(inputs)
+    .filter((name) => name.startsWith('t'))
+    .map((name) => ({ t: inputs[name]!, e: inputs[`e${name.slice(1)}`]! }));
+  return dispatchInGroups(raw, pairs, perDispatch, (pair) => pair.t.shape, (group, outputs, size) => {
+    recordDispatch(
+      raw,
+      `gsSelectMany_${group.length}`,
+      () => selectManySource(group.length),
+      [...outputs, ...group.flatMap((pair) => [flat(pair.t), flat(pair.e)]), flat(inputs['condition']!)],
+      group.map((pair) => sizeOf(pair.t)),
+      workgroupsFor(raw, size),
+    );
+  });
 }
 
 /**
@@ -195,9 +338,10 @@ export function useWebGPUKernels(): boolean {
   if (tf.getBackend() !== 'webgpu') return false;
   const backend = tf.backend() as unknown as Partial<WebGPUBackendLike>;
   if (typeof backend.runWebGPUProgram !== 'function' || !backend.device) return false;
-  const kernels: [string, (args: never) => TensorInfoLike][] = [
+  const kernels: [string, (args: never) => TensorInfoLike | TensorInfoLike[]][] = [
     [UNIT_SQUARED_NORMS, unitSquaredNorms],
-    [SCALE_GRADIENT, scaleGradient],
+    [SCALE_GRADIENTS, scaleGradients],
+    [SELECT_MANY, selectMany],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, 'webgpu')) {
@@ -205,4 +349,12 @@ export function useWebGPUKernels(): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether `SCALE_GRADIENTS` and `SELECT_MANY` can run now: the custom kernels are in use and the
+ * backend allows multi-output dispatches (not while tfjs times kernels).
+ */
+export function useMultiOutputKernels(): boolean {
+  return useWebGPUKernels() && rawBackend(tf.backend() as unknown as WebGPUBackendLike) !== undefined;
 }

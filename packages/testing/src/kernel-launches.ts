@@ -5,8 +5,9 @@ export interface KernelLaunches {
   /** Kernels the tfjs engine ran (every backend; a reshape counts although it moves no data). */
   kernels: number;
   /**
-   * Compute passes dispatched on the GPU (WebGPU only, else undefined): what a launch costs on
-   * WebGPU, where views such as reshape dispatch nothing and some kernels dispatch several passes.
+   * Compute dispatches recorded for the GPU (`dispatchWorkgroups` calls; WebGPU only, else
+   * undefined): what a launch costs on WebGPU, where views such as reshape dispatch nothing and
+   * some kernels dispatch several times.
    */
   dispatches?: number;
   /** Kernels by name, most frequent first. */
@@ -17,21 +18,22 @@ interface CountingEngine {
   runKernelFunc(params: { kernelName?: string }): unknown;
 }
 
-interface DispatchingBackend {
-  recordAndSubmit?(...args: unknown[]): unknown;
+interface ComputePass {
+  dispatchWorkgroups(...args: unknown[]): unknown;
 }
 
 /**
  * Counts the kernels tfjs runs (and, on WebGPU, the GPU dispatches) while `run` executes, by
- * wrapping the engine's kernel entry point for that time. Counting is deterministic, unlike timing
- * on a shared machine, so tests can hold a launch budget per training step.
+ * wrapping the engine's kernel entry point and `GPUComputePassEncoder#dispatchWorkgroups` for
+ * that time. Counting is deterministic, unlike timing on a shared machine, so tests can hold a
+ * launch budget per training step.
  *
  * @example
  * const { kernels } = await countKernelLaunches(() => optimizer.minimize(loss));
  */
 export async function countKernelLaunches(run: () => unknown): Promise<KernelLaunches> {
   const engine = tf.engine() as unknown as CountingEngine;
-  const backend = tf.backend() as unknown as DispatchingBackend;
+  const passes = (globalThis as { GPUComputePassEncoder?: { prototype: ComputePass } }).GPUComputePassEncoder;
   const byName = new Map<string, number>();
   let dispatches = 0;
   const restoreEngine = patch(engine, 'runKernelFunc', (original) =>
@@ -40,10 +42,10 @@ export async function countKernelLaunches(run: () => unknown): Promise<KernelLau
       return original.call(this, params);
     },
   );
-  const dispatching = typeof backend.recordAndSubmit === 'function';
-  const restoreBackend = dispatching
-    ? patch(backend as Required<DispatchingBackend>, 'recordAndSubmit', (original) =>
-        function (this: DispatchingBackend, ...args: unknown[]) {
+  const dispatching = tf.getBackend() === 'webgpu' && passes !== undefined;
+  const restorePasses = dispatching
+    ? patch(passes.prototype, 'dispatchWorkgroups', (original) =>
+        function (this: ComputePass, ...args: unknown[]) {
           dispatches++;
           return original.apply(this, args);
         },
@@ -53,7 +55,7 @@ export async function countKernelLaunches(run: () => unknown): Promise<KernelLau
     await run();
   } finally {
     restoreEngine();
-    restoreBackend();
+    restorePasses();
   }
   let kernels = 0;
   for (const count of byName.values()) kernels += count;
