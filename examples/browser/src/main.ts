@@ -1,7 +1,6 @@
 import { setupBackend } from '@gs/backends';
 import {
   CLASSES,
-  PIXELS,
   type ClippingName,
   type DetectorEvent,
   type DigitSet,
@@ -14,25 +13,13 @@ import {
   renderSvg,
   runConfiguration,
 } from '@gs/example-demo';
+import { loadDigits } from './load-digits.js';
+import { mountDiagnoseView } from './diagnose-view.js';
 
 const BATCH_SIZE = 64;
-const TEST_IMAGES = 500;
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = byId<HTMLFormElement>('controls');
 const status = byId('status');
-
-/** Loads public/digits.bin (bytes 0–255, then labels) into a train and a test set. */
-async function loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {
-  const bytes = new Uint8Array(await (await fetch(`${import.meta.env.BASE_URL}digits.bin`)).arrayBuffer());
-  const count = bytes.length / (PIXELS + 1);
-  const toSet = (start: number, end: number): DigitSet => ({
-    images: Float32Array.from(bytes.subarray(start * PIXELS, end * PIXELS), (value) => value / 255),
-    labels: Int32Array.from(bytes.subarray(count * PIXELS + start, count * PIXELS + end)),
-    count: end - start,
-  });
-  if (!Number.isInteger(count) || count <= TEST_IMAGES) throw new Error(`digits.bin has an unexpected size (${bytes.length} bytes)`);
-  return { train: toSet(0, count - TEST_IMAGES), test: toSet(count - TEST_IMAGES, count) };
-}
 
 /** Presets the controls from the URL (?depth=10&activation=relu&steps=20&autostart=1). */
 function applyUrlParameters(): boolean {
@@ -145,7 +132,9 @@ async function main(): Promise<void> {
     void train(data);
   });
   byId<HTMLButtonElement>('train').disabled = false;
+  const diagnosing = mountDiagnoseView(byId('diagnose'), data.train);
   if (autostart) await train(data);
+  await diagnosing;
 }
 
 main().catch((error: Error) => {

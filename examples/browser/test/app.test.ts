@@ -67,4 +67,20 @@ describe.skipIf(!RUN)('browser app', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'app.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('diagnoses a broken model in the page: the verdict and a ranked table of remedies tried (diagnose-view.ts)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${url}?diagnose=sigmoid&diagnoseSteps=4&diagnoseRemedies=1&diagnoseAutostart=1`);
+    await page.waitForSelector('#diagnose-status[data-state]', { timeout: 240_000 });
+    expect(await page.getAttribute('#diagnose-status', 'data-state'), await page.textContent('#diagnose-status') ?? '').toBe('done');
+    expect(await page.textContent('#diagnose-verdict')).toMatch(/^verdict: vanishing/);
+    const rows = await page.locator('#diagnose-result table.diagnosis tbody tr').allTextContents();
+    expect(rows).toHaveLength(2); // the model as given and the first remedy
+    expect(rows.join('\n')).toContain("replaceActivation(model, 'sigmoid', 'relu')");
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.locator('#diagnose').screenshot({ path: join(SCREENSHOTS, 'diagnose.png') });
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,10 @@ it('the CLI trains configurations in worker processes (--jobs 2) and writes the 
     expect(results.runs.map((run) => run.configuration.id)).toEqual(only);
     for (const run of results.runs) expect(run.history).toHaveLength(4);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('sigmoid + ReZero residual');
+    // One TensorBoard run per configuration, written by the worker processes, and how to open them.
+    for (const id of only) expect(readdirSync(join(out, 'tensorboard', id))).toEqual([expect.stringMatching(/^events\.out\.tfevents\./)]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('tensorboard --logdir tensorboard');
+    expect(stdout).toContain(`tensorboard --logdir ${out}/tensorboard`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -91,8 +91,10 @@ bar?.start(total, 0, { run: 'seed figures', loss: '' });
 let done = 0;
 const jobs = options.jobs ?? Math.min(2, availableParallelism());
 console.log(`Training in ${jobs} process${jobs === 1 ? '' : 'es'} (--jobs).`);
+const directory = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
 const demo = await runDemo({
   backend,
+  reportDirectory: directory,
   size,
   data,
   only,
@@ -116,7 +118,6 @@ const demo = await runDemo({
 });
 bar?.stop();
 
-const directory = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
 await writeReport(directory, demo);
 console.log(`\n${resultsTable(demo.runs)}\n`);
 const normal = demo.matrixProducts['N(0, 1) entries']!;
@@ -126,3 +127,4 @@ console.log(
     `orthogonal: ${orthogonalNorms[orthogonalNorms.length - 1]!.toFixed(6)}.`,
 );
 console.log(`Report written to ${directory}/report.md (charts in ${directory}/charts, numbers in results.json) in ${demo.seconds.toFixed(0)} s.`);
+console.log(`TensorBoard logs: tensorboard --logdir ${directory}/${demo.tensorBoard}`);

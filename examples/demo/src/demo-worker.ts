@@ -4,6 +4,7 @@ import { setupBackend } from '@gs/backends';
 import { loadMnist } from './mnist-node.js';
 import type { WorkerMessage, WorkerSetup, WorkerTask } from './parallel-runs.js';
 import { runConfiguration } from './run-configuration.js';
+import { tensorBoardSinks } from './tensorboard-logs.js';
 import type { DigitSplit } from './digit-set.js';
 
 const send = (message: WorkerMessage) => process.send!(message);
@@ -36,6 +37,7 @@ async function handle(message: WorkerSetup | WorkerTask): Promise<void> {
     train: data!.train,
     test: data!.test,
     onStep: (record) => send({ type: 'step', id: configuration.id, record }),
+    sinks: tensorBoardSinks(setup!.reportDirectory, configuration),
   });
   send({ type: 'result', result });
 }

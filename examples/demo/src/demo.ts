@@ -4,6 +4,7 @@ import type { DigitSplit } from './digit-set.js';
 import { runInWorkers } from './parallel-runs.js';
 import { type RunResult, type StepRecord, runConfiguration } from './run-configuration.js';
 import { type SigmoidCurve, matrixProductNorms, sigmoidCurve } from './seed-figures.js';
+import { TENSORBOARD_FOLDER, tensorBoardSinks } from './tensorboard-logs.js';
 
 /** Everything one demo run produced (also what `results.json` holds). */
 export interface DemoResult {
@@ -14,6 +15,8 @@ export interface DemoResult {
   matrixProducts: Record<string, number[]>;
   runs: RunResult[];
   seconds: number;
+  /** The folder (relative to the report) with one TensorBoard run per configuration, when written. */
+  tensorBoard?: string;
 }
 
 /** Options for `runDemo`. */
@@ -36,6 +39,8 @@ export interface DemoOptions {
   onStep?: (configuration: RunConfiguration, record: StepRecord) => void;
   /** Called when a configuration finished. */
   onRunEnd?: (result: RunResult) => void;
+  /** Write TensorBoard logs of every configuration under `<reportDirectory>/tensorboard/<configuration id>/`. */
+  reportDirectory?: string;
 }
 
 /** Runs the seed figures and every configuration; the backend must already be set up. */
@@ -63,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         steps: size.steps,
         batchSize: size.batchSize,
         every,
+        ...(options.reportDirectory ? { reportDirectory: options.reportDirectory } : {}),
         onRunStart: (configuration) => options.onRunStart?.(configuration, started++, configurations.length),
         onStep: options.onStep,
         onRunEnd: options.onRunEnd,
@@ -78,10 +84,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         train: data.train,
         test: data.test,
         onStep: (record) => options.onStep?.(configuration, record),
+        sinks: tensorBoardSinks(options.reportDirectory, configuration),
       });
       runs.push(result);
       options.onRunEnd?.(result);
     }
   }
-  return { backend: options.backend, size, sigmoid, matrixProducts, runs, seconds: (performance.now() - started) / 1000 };
+  return {
+    backend: options.backend,
+    size,
+    sigmoid,
+    matrixProducts,
+    runs,
+    seconds: (performance.now() - started) / 1000,
+    ...(options.reportDirectory ? { tensorBoard: TENSORBOARD_FOLDER } : {}),
+  };
 }

@@ -17,6 +17,8 @@ export interface WorkerSetup {
   steps: number;
   batchSize: number;
   every: number;
+  /** Write TensorBoard logs under `<reportDirectory>/tensorboard/<configuration id>/`. */
+  reportDirectory?: string;
 }
 
 /** Messages a worker sends back. */
@@ -54,6 +56,7 @@ export async function runInWorkers(configurations: readonly RunConfiguration[], 
     steps: options.steps,
     batchSize: options.batchSize,
     every: options.every,
+    ...(options.reportDirectory ? { reportDirectory: options.reportDirectory } : {}),
   };
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {

@@ -57,9 +57,27 @@ export function matrixSummary(demo: DemoResult): string {
   return ['| matrices | after the first | after 100 more |', '|---|---|---|', ...lines].join('\n');
 }
 
+/** How to open the run's TensorBoard logs (empty when none were written). */
+function tensorBoardSection(demo: DemoResult): string {
+  if (!demo.tensorBoard) return '';
+  return `## In TensorBoard
+
+Every configuration above also wrote a TensorBoard run to \`${demo.tensorBoard}/<configuration id>/\`
+(written in pure TypeScript by \`tensorBoardSink\` from \`@gs/monitor/node\`): the loss, per-layer
+gradient and weight norms (Scalars, grouped \`gradientNorm/…\`, \`weightNorm/…\`), the remedies'
+own records (e.g. \`clipByGlobalNorm/norm\`), per-layer histograms of gradients and weights
+(Histograms, Distributions) and the detector events (Text). From this report's folder:
+
+\`\`\`sh
+tensorboard --logdir ${demo.tensorBoard}
+\`\`\`
+
+`;
+}
+
 /**
  * Writes the demo's report into `directory`: `report.md` (results table, seed-figure numbers,
- * links to the charts), `results.json` (every number), and the SVG charts under `charts/`.
+ * links to the charts, how to open the TensorBoard logs), `results.json` (every number), and the SVG charts under `charts/`.
  */
 export async function writeReport(directory: string, demo: DemoResult): Promise<string[]> {
   const chartsDirectory = join(directory, 'charts');
@@ -102,7 +120,7 @@ over all parameters at any recorded step (before clipping).
 
 ${resultsTable(demo.runs)}
 
-## The seed's figures
+${tensorBoardSection(demo)}## The seed's figures
 
 ![](${sigmoidFile})
 

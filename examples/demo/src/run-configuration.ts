@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createTrainer, type StabilityPlugin } from '@gs/core';
-import { monitor } from '@gs/monitor';
+import { monitor, type MonitorSink } from '@gs/monitor';
 import type { RunConfiguration } from './configuration.js';
 import { type DigitSet, digitBatch } from './digit-set.js';
 import { GRADIENT_NORMS_RECORDER, gradientNormsRecorder, kernelParams } from './gradient-norms-recorder.js';
@@ -59,6 +59,8 @@ export interface RunOptions {
   onEvent?: (event: DetectorEvent) => void;
   /** Called after every step. */
   onStep?: (record: StepRecord) => void;
+  /** Extra monitor sinks for this run (the Node demo passes a TensorBoard sink); closed when the run ends. */
+  sinks?: readonly MonitorSink[];
 }
 
 async function testAccuracy(model: tf.LayersModel, test: DigitSet): Promise<number> {
@@ -97,6 +99,7 @@ export async function runConfiguration(configuration: RunConfiguration, options:
   const watcher = monitor({
     every,
     updateRatios: false,
+    sinks: options.sinks ?? [],
     onEvent: (event) => {
       const detected: DetectorEvent = { step: event.step, kind: event.detector, layer: event.layer, message: event.message };
       events.push(detected);
@@ -125,6 +128,7 @@ export async function runConfiguration(configuration: RunConfiguration, options:
     }
   } finally {
     trainer.dispose();
+    await watcher.close();
   }
   const accuracy = await testAccuracy(model, options.test);
   const layers = kernelParams(trainer.optimizer.paramInfo ?? []).map((param) => param.layerName);

@@ -80,9 +80,12 @@ export function autoClip(options: AutoClipOptions = {}): StabilityPlugin {
     name: 'autoClip',
     setup() {
       if (history) return;
-      history = tf.variable(tf.fill([size], Infinity), false);
-      count = tf.variable(tf.scalar(0), false);
-      slots = tf.keep(tf.range(0, size));
+      // In a tidy, so the initial values copied into the variables are freed.
+      tf.tidy(() => {
+        history = tf.variable(tf.fill([size], Infinity), false);
+        count = tf.variable(tf.scalar(0), false);
+        slots = tf.keep(tf.range(0, size));
+      });
     },
     transformGradients(grads, ctx) {
       if (!history || !count || !slots) throw new Error('autoClip: transformGradients ran before setup');

@@ -23,6 +23,7 @@ describeBackends('no leaks', backends, () => {
   for (const [name, make] of [...TRANSFORMS, ...SKIPPING]) {
     it(`${name}: tf.memory().numTensors stays flat over 100 steps`, async () => {
       const m = model();
+      const start = tf.memory().numTensors;
       const plugin = make();
       const optimizer = stabilize(tf.train.adam(0.01), [plugin, listener], { model: m });
       const variables = variablesOf(m);
@@ -41,6 +42,7 @@ describeBackends('no leaks', backends, () => {
       if (STATEFUL.has(name)) expect(freed).toBeGreaterThan(0);
       else expect(freed).toBe(0);
       optimizer.dispose();
+      expect(tf.memory().numTensors, 'tensors left after optimizer.dispose()').toBe(start);
       m.dispose();
     });
   }

@@ -57,7 +57,8 @@ const NAMES_SHOWN = 5;
 
 function createState(size: number): DeviceState {
   const scalar = () => tf.variable(tf.scalar(0), false);
-  return {
+  // In a tidy, so the initial values copied into the variables are freed.
+  return tf.tidy(() => ({
     size,
     consecutive: scalar(),
     nonFiniteSteps: scalar(),
@@ -66,7 +67,7 @@ function createState(size: number): DeviceState {
     tripped: scalar(),
     trippedFlags: tf.variable(tf.zeros([size]), false),
     trippedRunStart: scalar(),
-  };
+  }));
 }
 
 function disposeState(state: DeviceState | undefined): void {
@@ -97,7 +98,7 @@ function describeFlags(flags: readonly number[], params: readonly ParamInfo[]): 
  *   moments decay (Adam: `m ← β₁m`, `v ← β₂v`, bias correction moves on; momentum:
  *   `velocity ← μ·velocity`). After `maxConsecutive` skipped steps in a row, the next report throws
  *   an error naming the first parameter (in gradient order) that was non-finite at the start of
- *   that run, which fails training (`fit` rejects at the next batch; `flush()` rejects).
+ *   that run, which fails training (`fit` rejects within one batch; `flush()` rejects).
  * - `'throw'`: like `'skip'` (the bad step's update is undone, so weights stay clean) and the first
  *   report that sees a non-finite step throws the same kind of error.
  *

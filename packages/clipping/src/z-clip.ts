@@ -78,13 +78,14 @@ export function zClip(options: ZClipOptions = {}): StabilityPlugin {
     name: 'zClip',
     setup() {
       if (state) return;
-      state = {
+      // In a tidy, so the initial values copied into the variables are freed.
+      state = tf.tidy(() => ({
         warmupNorms: tf.variable(tf.zeros([warmup]), false),
         mean: tf.variable(tf.scalar(0), false),
         variance: tf.variable(tf.scalar(0), false),
         count: tf.variable(tf.scalar(0), false),
         slots: tf.keep(tf.range(0, warmup)),
-      };
+      }));
     },
     transformGradients(grads, ctx) {
       if (!state) throw new Error('zClip: transformGradients ran before setup');

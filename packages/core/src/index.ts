@@ -1,4 +1,6 @@
 export type { GradientReductions } from './gradient-reductions.js';
+export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
+export { AUTOMATIC_REPORT_LAG, FitCallback } from './fit-callback.js';
 export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
 export type {
   GradientMap,

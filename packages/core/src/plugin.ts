@@ -78,6 +78,17 @@ export interface StepContext extends SetupContext {
    * `scaleGradients`. Only from `transformGradients`.
    */
   zeroGradientsIf(grads: GradientMap, condition: tf.Tensor): GradientMap;
+  /**
+   * Holds this step's update back, decided on the host (e.g. from a step count, so nothing is read
+   * from the device): once the calling plugin's `transformGradients` returns, the plugins after it
+   * in the list do not see this step's gradients, the wrapped optimizer is not called (weights,
+   * moments and `ctx.optimizer.iterations` stay as they are) and no `afterUpdate` runs. The loss
+   * and recorded values are still reported, and `ctx.step` still advances. Gradient accumulation
+   * uses it on the steps between updates; the plugin keeps what it needs of the gradients. Only
+   * from `transformGradients`; a `skipUpdateIf` condition of a deferred step is dropped (there is
+   * no update to undo).
+   */
+  deferUpdate(): void;
 }
 
 /** A step's recorded values on the host, handed to every plugin's `onReport`. */
@@ -112,7 +123,7 @@ export interface PluginReportView {
  * |---|---|
  * | `setup(ctx)` | once, before the first step's gradients (params known) |
  * | `transformGradients(grads, ctx)` | after the gradients, before the update; plugins in list order |
- * | `afterUpdate(ctx)` | after the wrapped optimizer applied the update |
+ * | `afterUpdate(ctx)` | after the wrapped optimizer applied the update (not on a step a plugin deferred with `ctx.deferUpdate()`) |
  * | `onReport(report, view)` | when the step's recorded values reached the host (async) |
  * | `dispose()` | when the optimizer or trainer is disposed |
  *
@@ -141,7 +152,8 @@ export interface StabilityPlugin {
   afterUpdate?(ctx: StepContext): void;
   /**
    * Receives the step's recorded values as host numbers, in step order, on reporting steps. May
-   * be async; an error thrown here surfaces at the next step and in `flush()`.
+   * be async; an error thrown here ends `fit` within one batch (see `AUTOMATIC_REPORT_LAG`), and
+   * surfaces at the next step and in `flush()`.
    */
   onReport?(report: StepReport, view: PluginReportView): void | Promise<void>;
   /** Frees what the plugin keeps across steps; called by `optimizer.dispose()`. */

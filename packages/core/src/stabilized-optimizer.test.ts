@@ -295,6 +295,84 @@ describeBackends('step path', backends, (backend) => {
   });
 });
 
+describeBackends('deferUpdate', backends, (backend) => {
+  /** Defers the update on every step where `defer(step)` holds (a host-side decision). */
+  const deferOn = (defer: (step: number) => boolean): StabilityPlugin => ({
+    name: 'deferrer',
+    transformGradients: (_grads, ctx) => {
+      if (defer(ctx.step)) ctx.deferUpdate();
+    },
+  });
+
+  it('leaves weights and the wrapped optimizer (Adam moments, iterations) untouched; later plugins and afterUpdate skip the step', async () => {
+    const w = tf.variable(tf.tensor1d([1, -2, 3]), true, `defer_test_${backend}/w`);
+    const log: string[] = [];
+    const reports: StepReport[] = [];
+    const adam = tf.train.adam(0.1);
+    const optimizer = stabilize(adam, [
+      hookLogger('before', log),
+      deferOn((step) => step % 2 === 0),
+      hookLogger('after', log),
+      { name: 'reports', onReport: (report) => void reports.push(report) },
+    ]);
+    const loss = () => tf.sum(tf.square(w)) as tf.Scalar;
+    // A bare Adam that only sees the odd steps' gradients must end at the same weights.
+    const reference = tf.variable(tf.tensor1d([1, -2, 3]), true, `defer_reference_${backend}/w`);
+    const bare = tf.train.adam(0.1);
+    for (let step = 0; step < 6; step++) {
+      const before = Array.from(await w.data());
+      optimizer.minimize(loss, false, [w]);
+      if (step % 2 === 0) {
+        await expectClose(w, before, { rtol: 0, atol: 0 });
+      } else {
+        bare.minimize(() => tf.sum(tf.square(reference)) as tf.Scalar, false, [reference]);
+        await expectClose(w, reference, { rtol: 0, atol: 0 });
+      }
+      expect(adam.iterations).toBe(Math.floor((step + 1) / 2));
+    }
+    await optimizer.flush();
+    expect(optimizer.step).toBe(6);
+    expect(reports.map((report) => report.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Step 0 was deferred: 'after' never saw its gradients and no afterUpdate ran; the report still reaches everyone.
+    expect(log.filter((entry) => entry.includes('@0'))).toEqual(['before.transformGradients@0', 'before.onReport@0', 'after.onReport@0']);
+    expect(log.filter((entry) => entry.includes('@1'))).toEqual([
+      'before.transformGradients@1',
+      'after.transformGradients@1',
+      'before.afterUpdate@1',
+      'after.afterUpdate@1',
+      'before.onReport@1',
+      'after.onReport@1',
+    ]);
+    optimizer.dispose();
+    bare.dispose();
+    tf.dispose([w, reference]);
+  });
+
+  it('adds no host sync, keeps memory flat, and drops a skipUpdateIf condition of the deferred step', async () => {
+    const w = tf.variable(tf.randomNormal([8, 8], 0, 1, 'float32', 3), true, `defer_sync_${backend}/kernel`);
+    const skipAlways: StabilityPlugin = { name: 'skipAlways', transformGradients: (_grads, ctx) => ctx.skipUpdateIf(tf.scalar(1)) };
+    const optimizer = stabilize(tf.train.adam(0.01), [skipAlways, deferOn(() => true), normRecorder([])]);
+    const loss = () => tf.sum(tf.square(w)) as tf.Scalar;
+    expect(countHostSyncs(() => optimizer.minimize(loss, false, [w]))).toBe(0);
+    await expectNoLeak(() => {
+      optimizer.minimize(loss, false, [w]);
+      return optimizer.flush();
+    }, { steps: 20 });
+    optimizer.dispose();
+    w.dispose();
+  });
+
+  it('throws when called outside transformGradients', () => {
+    const w = tf.variable(tf.tensor1d([1]), true, `defer_misuse_${backend}/w`);
+    const optimizer = stabilize(tf.train.sgd(0.1), [{ name: 'late', afterUpdate: (ctx) => ctx.deferUpdate() }]);
+    expect(() => optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar, false, [w])).toThrow(
+      /plugin 'late': deferUpdate can only be called from transformGradients/,
+    );
+    optimizer.dispose();
+    w.dispose();
+  });
+});
+
 describe('saving a model compiled with a stabilized optimizer', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -361,7 +439,7 @@ describe('bad input', () => {
 
   it('rejects a non-optimizer, a non-array plugin list, a nameless plugin and a bad every', () => {
     expect(() => stabilize({ minimize() {} } as unknown as tf.Optimizer)).toThrow(/optimizer must be a tf\.Optimizer.*got Object/);
-    expect(() => stabilize('adam' as unknown as tf.Optimizer)).toThrow(/optimizer must be a tf\.Optimizer.*got string/);
+    expect(() => stabilize('adamm' as unknown as tf.Optimizer)).toThrow(/stabilize: optimizer must be a tf\.Optimizer.*'adam'.*got "adamm"/);
     expect(() => stabilize(tf.train.sgd(0.1), {} as unknown as StabilityPlugin[])).toThrow(/plugins must be an array/);
     expect(() => stabilize(tf.train.sgd(0.1), [{} as StabilityPlugin])).toThrow(/plugins\[0\] has no name/);
     expect(() => stabilize(tf.train.sgd(0.1), [], { every: 0 })).toThrow(/every must be an integer ≥ 1, got 0/);

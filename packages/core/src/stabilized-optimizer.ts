@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FIT_PROTOCOL, FitCallback, type FitProtocol } from './fit-callback.js';
 import { describeParams, describeVariables, type ParamInfo } from './param-info.js';
 import type {
   GradientMap,
@@ -7,6 +8,7 @@ import type {
   StabilityPlugin,
   StepReport,
 } from './plugin.js';
+import { resolveOptimizer, type OptimizerName } from './optimizer-by-name.js';
 import { StepRecorder } from './step-recorder.js';
 import type { ConditionalSelect } from './select-if.js';
 import { StepScope } from './step-scope.js';
@@ -51,6 +53,8 @@ export interface NamedGradient {
 export type VariableGradients = tf.NamedTensorMap | NamedGradient[];
 
 const LOSS_KEY = 'loss';
+/** How many scheduled reports `waitForReports` remembers (it waits at most this many − 1 steps behind). */
+const RECENT_REPORTS_KEPT = 8;
 const STABILIZED = Symbol.for('gradient-stability.StabilizedOptimizer');
 const HOOKS = ['setup', 'transformGradients', 'afterUpdate', 'onReport', 'dispose'] as const;
 
@@ -172,11 +176,16 @@ export class StabilizedOptimizer extends tf.Optimizer {
   private setUp = false;
   private stepIndex = 0;
   private reportChain: Promise<void> = Promise.resolve();
+  /** The latest scheduled reports: the step and the chain that settles once it was delivered. */
+  private recentReports: { step: number; delivered: Promise<void> }[] = [];
   private failure?: unknown;
   private stopReason?: string;
+  /** The model `fit` trains with this optimizer (told by core's fit callback). */
+  private trainingModel?: tf.LayersModel;
 
-  constructor(optimizer: tf.Optimizer, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
+  constructor(optimizerOrName: tf.Optimizer | OptimizerName, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
     super();
+    const optimizer = resolveOptimizer('stabilize', optimizerOrName) as tf.Optimizer;
     if (!(optimizer instanceof tf.Optimizer)) {
       throw new TypeError(
         `stabilize(optimizer, plugins): optimizer must be a tf.Optimizer such as tf.train.adam(1e-3), got ${
@@ -272,15 +281,37 @@ export class StabilizedOptimizer extends tf.Optimizer {
   }
 
   /**
-   * A tfjs callback for `fit`/`fitDataset` that waits for each batch's report before the next
-   * batch, so detector errors and stop requests take effect at the batch that caused them rather
-   * than a few batches later. Optional: without it reports still arrive, asynchronously.
+   * Resolves once the reports of every step except the latest `behind` ones have been delivered
+   * (`behind = 0`: all of them, like `flush`); rejects with the first plugin error.
    */
-  fitCallback(): tf.CustomCallback {
-    return new tf.CustomCallback({
-      onBatchEnd: () => this.flush(),
-      onTrainEnd: () => this.flush(),
-    });
+  async waitForReports(behind = 0): Promise<void> {
+    const lastWanted = this.stepIndex - 1 - Math.min(behind, RECENT_REPORTS_KEPT - 1);
+    let target: Promise<void> | undefined = behind <= 0 ? this.reportChain : undefined;
+    for (const report of this.recentReports) if (report.step <= lastWanted) target = report.delivered;
+    await target;
+    this.throwIfFailed();
+  }
+
+  /**
+   * A `fit`/`fitDataset` callback that waits for each batch's report before the next batch, so
+   * plugin errors and stop requests take effect at the batch that caused them. Optional: without
+   * it, core's own fit callback (added by tfjs to every `fit`) lets reports lag at most one batch
+   * (`AUTOMATIC_REPORT_LAG`). It may stand anywhere in a callbacks array, next to plain callback
+   * objects (`{ onBatchEnd }`, tfjs-vis) or tfjs's own callbacks (`tf.callbacks.earlyStopping()`)
+   * — though tfjs itself cannot mix those two kinds in one array unless a tfjs callback comes first.
+   */
+  fitCallback(): FitCallback {
+    return new FitCallback(this[FIT_PROTOCOL]());
+  }
+
+  /** How core's fit callbacks wait for reports and learn the model being trained. */
+  [FIT_PROTOCOL](): FitProtocol {
+    return {
+      waitForReports: (behind) => this.waitForReports(behind),
+      setTrainingModel: (model) => {
+        this.trainingModel = model;
+      },
+    };
   }
 
   /** The wrapped optimizer's state (iteration count, moments), for `model.save` with `includeOptimizer`. */
@@ -400,6 +431,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
           for (const { plugin, key } of this.slots) {
             if (!plugin.transformGradients) continue;
             const output = plugin.transformGradients(grads, scope.contextFor(key));
+            // A deferred step ends here: later plugins, the update and afterUpdate are skipped.
+            if (scope.deferredBy !== undefined) return { grads: list, anySkip: undefined };
             if (output !== undefined) grads = validateGradientMap(output, grads, key, (map) => scope.scalings.scalingOf(map)?.base ?? map);
           }
           // A single boolean condition stays the same data (no copy), so the selects below reuse
@@ -420,18 +453,20 @@ export class StabilizedOptimizer extends tf.Optimizer {
         skip = result.anySkip;
       }
 
-      const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
-      // Views share the variables' data and the update gives the variables new data, so these keep
-      // the values from before it without copying.
-      if (skip) before = updated.map((variable) => tf.reshape(variable, variable.shape));
-      this.optimizer.applyGradients(transformed);
-      if (skip && before) restoreIf(skip, updated, before, scope.scalings.selects);
-      scope.reductions.weightsChanged();
+      if (scope.deferredBy === undefined) {
+        const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
+        // Views share the variables' data and the update gives the variables new data, so these
+        // keep the values from before it without copying.
+        if (skip) before = updated.map((variable) => tf.reshape(variable, variable.shape));
+        this.optimizer.applyGradients(transformed);
+        if (skip && before) restoreIf(skip, updated, before, scope.scalings.selects);
+        scope.reductions.weightsChanged();
 
-      if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
-        tf.tidy(() => {
-          for (const { plugin, key } of this.slots) plugin.afterUpdate?.(scope.contextFor(key));
-        });
+        if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
+          tf.tidy(() => {
+            for (const { plugin, key } of this.slots) plugin.afterUpdate?.(scope.contextFor(key));
+          });
+        }
       }
       if (loss) recorder.record(LOSS_KEY, loss);
     } catch (error) {
@@ -459,7 +494,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
       params: this.params ?? [],
       stopTraining: (reason: string) => {
         this.stopReason ??= reason;
-        if (this.model) this.model.stopTraining = true;
+        const model = this.model ?? this.trainingModel;
+        if (model) model.stopTraining = true;
       },
     };
   }
@@ -487,6 +523,8 @@ export class StabilizedOptimizer extends tf.Optimizer {
         this.failure ??= error;
       },
     );
+    this.recentReports.push({ step, delivered: this.reportChain });
+    if (this.recentReports.length > RECENT_REPORTS_KEPT) this.recentReports.shift();
     return delivered;
   }
 }
@@ -499,6 +537,13 @@ tf.serialization.registerClass(StabilizedOptimizer);
  * `minimize` in your own loop. With an empty plugin list it applies exactly the updates of the
  * wrapped optimizer.
  *
+ * `optimizer` may also be a name `model.compile` accepts (`'sgd'`, `'adam'`, `'adagrad'`,
+ * `'adadelta'`, `'adamax'`, `'rmsprop'`), created with tfjs-layers' defaults for that name (see
+ * `optimizerByName`), so `compile({ optimizer: 'adam' })` becomes
+ * `compile({ optimizer: stabilize('adam', [clipByGlobalNorm(1)]) })` — like Keras's `clipnorm=`
+ * or Lightning's `gradient_clip_val=`. The stabilized optimizer owns (and disposes) an optimizer
+ * it created from a name.
+ *
  * Defaults: `every = 1` (report every step); no model.
  *
  * @example
@@ -507,9 +552,12 @@ tf.serialization.registerClass(StabilizedOptimizer);
  *   loss: 'categoricalCrossentropy',
  * });
  * await model.fit(xs, ys, { epochs: 5 });
+ *
+ * @example
+ * model.compile({ optimizer: stabilize('adam', [clipByGlobalNorm(1)]), loss: 'meanSquaredError' });
  */
 export function stabilize(
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | OptimizerName,
   plugins: readonly StabilityPlugin[] = [],
   options: StabilizeOptions = {},
 ): StabilizedOptimizer {

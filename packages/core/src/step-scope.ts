@@ -52,6 +52,8 @@ export class StepScope {
   readonly skipConditions: tf.Tensor[] = [];
   /** True while `transformGradients` hooks run: the only time the gradient methods may be called. */
   inTransform = false;
+  /** The key of the first plugin that called `ctx.deferUpdate()` this step, if any. */
+  deferredBy?: string;
 
   constructor(private readonly options: StepScopeOptions) {
     const layout = options.layout ?? new UnitLayout(options.params);
@@ -90,6 +92,10 @@ export class StepScope {
       zeroGradientsIf: (grads, condition) => {
         onlyInTransform('zeroGradientsIf');
         return this.scalings.zeroIf(grads, condition);
+      },
+      deferUpdate: () => {
+        onlyInTransform('deferUpdate');
+        this.deferredBy ??= key;
       },
     };
   }

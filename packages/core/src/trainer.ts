@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { OptimizerName } from './optimizer-by-name.js';
 import type { RecordedValue, StabilityPlugin } from './plugin.js';
 import { StabilizedOptimizer } from './stabilized-optimizer.js';
 
 /** Options for `createTrainer`. */
 export interface TrainerOptions {
-  /** The optimizer that applies updates, e.g. `tf.train.adam(1e-3)`. */
-  optimizer: tf.Optimizer;
+  /** The optimizer that applies updates, e.g. `tf.train.adam(1e-3)`, or a name `model.compile` accepts, e.g. `'adam'`. */
+  optimizer: tf.Optimizer | OptimizerName;
   /** Plugins, in hook order. Default none. */
   plugins?: readonly StabilityPlugin[];
   /** The model being trained, when there is one (see `StabilizeOptions.model`). */

@@ -123,7 +123,11 @@ export function requireString(where: string, option: string, value: unknown): st
   return value;
 }
 
-/** A function (a callback such as a logger or a predicate). */
+/**
+ * A function (a callback such as a logger or a predicate).
+ *
+ * @typeParam F - The function type the caller expects (not checked: only `typeof value === 'function'` is).
+ */
 export function requireFunction<F extends (...args: never[]) => unknown>(where: string, option: string, value: unknown): F {
   if (typeof value !== 'function') invalidOption(where, option, 'a function', value);
   return value as F;

@@ -48,3 +48,16 @@ export {
   type InitializeResult,
 } from './initialize.js';
 export { lsuv, type LsuvLayerResult, type LsuvOptions } from './lsuv.js';
+export { gaussHermite, type GaussianQuadrature } from './gauss-hermite.js';
+export {
+  criticalWeightVariance,
+  MEAN_FIELD_ACTIVATIONS,
+  meanFieldPropagation,
+  type ActivationFunctions,
+  type CriticalityOptions,
+  type MeanFieldActivation,
+  type MeanFieldActivationName,
+  type MeanFieldOptions,
+  type MeanFieldPhase,
+  type MeanFieldPoint,
+} from './mean-field.js';

@@ -149,6 +149,30 @@ describe('initialize', () => {
     model.dispose();
   });
 
+  it('"critical" sets each kernel to √σ_w*²·Q for its activation at σ_b² and draws biases from N(0, σ_b²)', async () => {
+    const model = buildMlp({ inputSize: 64, depth: 3, width: 64, activation: 'tanh', outputUnits: 64 });
+    const atZero = initialize(model, 'critical', { seed: 1 });
+    let weights = await readWeights(model);
+    expect(gramDeviation(weights[0]!, 64, 64, 1)).toBeLessThan(1e-4); // tanh at σ_b² = 0: σ_w*² = 1
+    expect(Array.from(weights[1]!).every((bias) => bias === 0)).toBe(true);
+    expect(atZero.weights[model.weights[0]!.name]).toBe('GsOrthogonal');
+    initialize(model, 'critical', { seed: 1, sigmaB2: 0.05 });
+    weights = await readWeights(model);
+    // scipy (see mean-field.test.ts): tanh's critical σ_w² at σ_b² = 0.05 is 1.7609546396067424.
+    expect(gramDeviation(weights[2]!, 64, 64, 1.7609546396067424)).toBeLessThan(1e-4);
+    expect(gramDeviation(weights[6]!, 64, 64, 1)).toBeLessThan(1e-4); // linear output: σ_w*² = 1
+    const biases = [1, 3, 5, 7].flatMap((index) => Array.from(weights[index]!));
+    expect(sampleMoments(Float32Array.from(biases)).variance).toBeGreaterThan(0.05 * 0.7); // 256 draws
+    expect(sampleMoments(Float32Array.from(biases)).variance).toBeLessThan(0.05 * 1.3);
+    const relu = buildMlp({ inputSize: 16, depth: 1, width: 16, activation: 'relu' });
+    initialize(relu, 'critical', { seed: 2, sigmaB2: 0.1 });
+    expect(gramDeviation((await readWeights(relu))[0]!, 16, 16, 2)).toBeLessThan(1e-4); // ReLU: 2 for any σ_b²
+    const softmax = buildMlp({ inputSize: 4, depth: 1, width: 4, activation: 'softmax' });
+    expect(() => initialize(softmax, 'critical')).toThrow(/initialize: the 'critical' scheme needs a mean-field activation .*; layer \S+ has "softmax"/);
+    expect(() => initialize(model, 'critical', { sigmaB2: -0.1 })).toThrow(/initialize: sigmaB2 must be a finite number ≥ 0, got -0.1/);
+    for (const built of [model, relu, softmax]) built.dispose();
+  });
+
   it('does not leak tensors', async () => {
     const model = buildMlp({ inputSize: 8, depth: 3, width: 8 });
     await expectNoLeak(() => initialize(model, 'orthogonal'), { warmup: 1, steps: 10 });
@@ -158,7 +182,7 @@ describe('initialize', () => {
   it('rejects a bad model, scheme, option or function result', () => {
     const model = buildMlp({ inputSize: 2, depth: 1, width: 2 });
     expect(() => initialize({} as never, 'he')).toThrow(/initialize: model must be a built tf.LayersModel, got Object/);
-    expect(() => initialize(model, 'kaiming' as never)).toThrow(/initialize: scheme must be one of "he", "xavier", "lecun", "orthogonal", "normal", got "kaiming"/);
+    expect(() => initialize(model, 'kaiming' as never)).toThrow(/initialize: scheme must be one of "he", "xavier", "lecun", "orthogonal", "normal", "critical", got "kaiming"/);
     expect(() => initialize(model, 'normal', { stddev: -1 })).toThrow(/initialize: stddev must be a finite number ≥ 0, got -1/);
     expect(() => initialize(model, 'he', { gain: 2 } as never)).toThrow(/initialize: unknown option 'gain'/);
     expect(() => initialize(model, () => 'he' as never)).toThrow(/must return a tfjs initializer or nothing for .*kernel, got string "he"/);

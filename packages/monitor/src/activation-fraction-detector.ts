@@ -1,5 +1,13 @@
 import { rejectUnknownOptions, requireInRange, requireInteger } from '@gs/core';
-import { actionOption, formatLayerList, PatienceCounter, type Detector, type DetectorAction, type DetectorEvent } from './detector.js';
+import {
+  actionOption,
+  formatLayerList,
+  PatienceCounter,
+  type Detector,
+  type DetectorAction,
+  type DetectorEvent,
+  type Verdict,
+} from './detector.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
 
 /** Options shared by the detectors that watch a per-layer fraction of the probe's activations. */
@@ -18,8 +26,10 @@ interface ActivationFractionRule {
   name: string;
   /** Which fraction of `ActivationStats` it watches. */
   statistic: 'deadFraction' | 'saturatedFraction';
-  /** The event message, given the worst layer, its fraction and every flagged layer. */
-  describe: (step: number, worst: LayerStats, value: number, flagged: string, count: number, fraction: number) => string;
+  /** The verdict its events carry. */
+  verdict: Verdict;
+  /** The event message, given the first flagged layer, its fraction and every flagged layer. */
+  describe: (step: number, first: LayerStats, value: number, flagged: string, count: number, fraction: number) => string;
   /** Remedies listed in the event. */
   remedies: readonly string[];
 }
@@ -27,7 +37,9 @@ interface ActivationFractionRule {
 /**
  * Builds a detector that fires when some layer's fraction of the probe's activations (dead ReLU
  * units, saturated sigmoid/tanh outputs) stays above `fraction` for `patience` probe steps, and
- * names the worst layer. Shared by `deadUnits` and `saturation`.
+ * names the first such layer in forward order (where the problem starts: the layers after it see
+ * its dead or saturated outputs). Layers whose probe output is non-finite are left to
+ * `nonFiniteValues`. Shared by `deadUnits` and `saturation`.
  */
 export function activationFractionDetector(rule: ActivationFractionRule, options: ActivationFractionOptions): Detector {
   const where = rule.name;
@@ -42,20 +54,26 @@ export function activationFractionDetector(rule: ActivationFractionRule, options
     action,
     check(record: MonitorRecord): DetectorEvent[] {
       if (!record.layers.some((layer) => layer.activations)) return [];
-      const flagged = record.layers.filter((layer) => valueOf(layer) > fraction);
+      const flagged = record.layers
+        .filter((layer) => {
+          const stats = layer.activations as ActivationStats | undefined;
+          return stats !== undefined && Number.isFinite(stats.mean) && Number.isFinite(stats.std) && valueOf(layer) > fraction;
+        })
+        .sort((a, b) => a.depth - b.depth);
       if (!counter.update('any', flagged.length > 0)) return [];
-      const worst = flagged.reduce((a, b) => (valueOf(b) > valueOf(a) ? b : a));
-      const value = valueOf(worst);
+      const first = flagged[0]!;
+      const value = valueOf(first);
       const names = flagged.map((layer) => layer.name);
       return [
         {
           detector: where,
+          verdict: rule.verdict,
           step: record.step,
-          layer: worst.name,
-          depth: worst.depth,
+          layer: first.name,
+          depth: first.depth,
           layers: names,
           value,
-          message: rule.describe(record.step, worst, value, formatLayerList(names), flagged.length, fraction),
+          message: rule.describe(record.step, first, value, formatLayerList(names), flagged.length, fraction),
           remedies: [...rule.remedies],
           action,
         },

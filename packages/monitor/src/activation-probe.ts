@@ -41,6 +41,28 @@ export function validateProbe(where: string, model: tf.LayersModel, probe: tf.Te
 }
 
 /**
+ * A model sharing `model`'s weights whose outputs are the outputs of every layer group that has a
+ * single output tensor (nested and shared layers are skipped), in the groups' (forward) order.
+ */
+export function layerOutputs(model: tf.LayersModel, groups: readonly LayerGroup[]): { outputsModel: tf.LayersModel; measured: LayerGroup[] } {
+  const outputs: tf.SymbolicTensor[] = [];
+  const measured: LayerGroup[] = [];
+  for (const group of groups) {
+    let output: tf.SymbolicTensor | tf.SymbolicTensor[];
+    try {
+      output = model.getLayer(group.name).output;
+    } catch {
+      continue; // nested or shared layer: no single output to probe
+    }
+    if (Array.isArray(output)) continue;
+    outputs.push(output);
+    measured.push(group);
+  }
+  if (outputs.length === 0) throw new Error('monitor: probe found no layer outputs to measure in this model');
+  return { outputsModel: tf.model({ inputs: model.inputs, outputs }), measured };
+}
+
+/**
  * Runs a probe batch through a model and measures every layer group's output: mean, standard
  * deviation, saturated fraction (sigmoid/tanh: local derivative below `saturationLevel` × its
  * maximum, i.e. y(1−y)/0.25 or 1−y²) and dead fraction (relu: units that are 0 for every example).
@@ -62,25 +84,17 @@ export class ActivationProbe {
     private readonly probe: tf.Tensor,
     private readonly saturationLevel: number,
   ) {
-    const outputs: tf.SymbolicTensor[] = [];
-    const measured: LayerGroup[] = [];
-    for (const group of groups) {
-      let output: tf.SymbolicTensor | tf.SymbolicTensor[];
-      try {
-        output = model.getLayer(group.name).output;
-      } catch {
-        continue; // nested or shared layer: no single output to probe
-      }
-      if (Array.isArray(output)) continue;
-      outputs.push(output);
-      measured.push(group);
-    }
-    if (outputs.length === 0) throw new Error('monitor: probe found no layer outputs to measure in this model');
-    this.probeModel = tf.model({ inputs: model.inputs, outputs });
+    const { outputsModel, measured } = layerOutputs(model, groups);
+    this.probeModel = outputsModel;
     this.measured = measured.map((group) => group.name);
     this.activations = measured.map((group) => group.activation);
     this.saturating = measured.filter((group) => SATURATING_ACTIVATIONS.includes(group.activation ?? '')).map((group) => group.name);
     this.rectified = measured.filter((group) => RECTIFIED_ACTIVATIONS.includes(group.activation ?? '')).map((group) => group.name);
+  }
+
+  /** 1 when every value of the probe batch is finite, else 0 (on the device). */
+  inputFinite(): tf.Scalar {
+    return tf.cast(tf.all(tf.isFinite(this.probe)), 'float32') as tf.Scalar;
   }
 
   /** Per-layer statistics of the probe batch at the current weights (call inside a tidy). */

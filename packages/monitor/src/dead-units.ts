@@ -19,9 +19,10 @@ export function deadUnits(options: DeadUnitsOptions = {}): Detector {
   return activationFractionDetector(
     {
       name: 'deadUnits',
+      verdict: 'dead units',
       statistic: 'deadFraction',
-      describe: (step, worst, value, flagged, count, fraction) =>
-        `dead units at step ${step}: ${formatNumber(100 * value)}% of layer ${worst.name}'s (depth ${worst.depth}) ` +
+      describe: (step, first, value, flagged, count, fraction) =>
+        `dead units at step ${step}: ${formatNumber(100 * value)}% of layer ${first.name}'s (depth ${first.depth}) ` +
         `ReLU units output 0 for the whole probe batch; ${count} layer(s) above ${formatNumber(100 * fraction)}%: ${flagged}.`,
       remedies: [REMEDIES.leakyRelu, REMEDIES.lowerLearningRate, REMEDIES.normalization],
     },

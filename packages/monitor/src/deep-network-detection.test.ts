@@ -49,7 +49,8 @@ describeBackends('detectors on 30-layer MLPs', backends, () => {
     expect(event!.depth).toBe(0);
     expect(event!.layers.slice(0, 5)).toEqual(layers.slice(0, 5).map((layer) => layer.name));
     expect(event!.message).toContain(layers[0]!.name);
-    expect(event!.remedies.join(' ')).toMatch(/He initialization/);
+    expect(event!.fixes![0]!.id).toBe('reluHe'); // a sigmoid net: ReLU + He first
+    expect(event!.remedies[0]).toContain("initialize(await replaceActivation(model, 'sigmoid', 'relu'), 'he')");
     expect(summary.diagnosis).toBe('vanishing');
     expect(summary.decadesPer10Layers!).toBeGreaterThan(1);
   });

@@ -1,5 +1,8 @@
 import { requireOneOf } from '@gs/core';
+import type { InitialLayerWeights } from './initial-weights.js';
+import type { ModelArchitecture } from './model-architecture.js';
 import type { MonitorRecord } from './monitor-record.js';
+import type { Remedy } from './remedy.js';
 
 /** What the monitor does when a detector fires: log, stop training (`model.stopTraining`), or throw. */
 export type DetectorAction = 'warn' | 'stop' | 'throw';
@@ -7,10 +10,40 @@ export type DetectorAction = 'warn' | 'stop' | 'throw';
 /** The actions a detector accepts. */
 export const DETECTOR_ACTIONS: readonly DetectorAction[] = ['warn', 'stop', 'throw'];
 
+/** What an event says is wrong (the verdicts of `summary()`, besides `healthy`). */
+export type Verdict =
+  | 'vanishing'
+  | 'exploding'
+  | 'non-finite'
+  | 'saturated'
+  | 'dead units'
+  | 'learning rate too high'
+  | 'learning rate too low';
+
+/**
+ * Where the first NaN/Inf came from: the input `data`, the `loss` function (finite model outputs,
+ * non-finite loss), the `forward` pass (a layer's output overflowed), the `backward` pass (finite
+ * loss, non-finite gradients), or the `update` (finite gradients, non-finite weights afterwards).
+ */
+export type NonFiniteSource = 'data' | 'loss' | 'forward' | 'backward' | 'update';
+
+/** How a non-finite source reads in a sentence ("from the forward pass"). */
+export const SOURCE_PHRASES: Readonly<Record<NonFiniteSource, string>> = {
+  data: 'the data',
+  loss: 'the loss',
+  forward: 'the forward pass',
+  backward: 'the backward pass',
+  update: 'the update',
+};
+
 /** A diagnosis produced by a detector: what happened, where, when, and what to try. */
 export interface DetectorEvent {
   /** The detector's name, e.g. `vanishingGradients`. */
   readonly detector: string;
+  /** What the event says is wrong (custom detectors may leave it out). */
+  readonly verdict?: Verdict;
+  /** For non-finite events: where the first NaN/Inf came from. */
+  readonly source?: NonFiniteSource;
   /** The step at which the detector fired. */
   readonly step: number;
   /** The layer the event is about (the worst or first affected). */
@@ -23,8 +56,13 @@ export interface DetectorEvent {
   readonly value: number;
   /** A one-paragraph human explanation naming the layer and step. */
   readonly message: string;
-  /** What to try, most effective first. */
+  /** What to try, most effective first, each naming the call that applies it. */
   readonly remedies: readonly string[];
+  /**
+   * The same remedies as structured data (id, action, exact call, package, reason), ranked from the
+   * evidence and the model's own configuration when the monitor knows the model.
+   */
+  readonly fixes?: readonly Remedy[];
   /** What the monitor does about it. */
   readonly action: DetectorAction;
 }
@@ -33,6 +71,10 @@ export interface DetectorEvent {
 export interface DetectorContext {
   /** Every record kept so far, oldest first (including the newest). */
   readonly history: readonly MonitorRecord[];
+  /** The layers as the monitor knows them (kind, residual branch, gate), when it knows the parameters. */
+  readonly architecture?: ModelArchitecture;
+  /** Each layer's weights at the first measured step (gain, zero-initialised), once known. */
+  readonly initialWeights?: ReadonlyMap<string, InitialLayerWeights>;
 }
 
 /**
@@ -50,7 +92,10 @@ export interface Detector {
   reset?(): void;
 }
 
-/** The error thrown (from `onReport`, surfacing at the next step or `flush()`) by a detector with `action: 'throw'`. */
+/**
+ * The error thrown (from `onReport`; it ends `fit` within one batch, and surfaces at the next step
+ * or `flush()` in custom loops) by a detector with `action: 'throw'`.
+ */
 export class GradientAlarmError extends Error {
   /** The event that raised the error. */
   readonly event: DetectorEvent;

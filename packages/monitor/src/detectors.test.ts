@@ -47,9 +47,10 @@ describe('vanishingGradients', () => {
     expect(events[0]!.value).toBeCloseTo(1e-9);
   });
 
-  it('fires on the absolute floor even when the last layer is tiny too', () => {
-    const events = feed(vanishingGradients({ patience: 1, floor: 1e-6 }), [record(0, [1e-8, 1e-8, 1e-8])]);
-    expect(events[0]!.layers).toEqual(['layer0', 'layer1']);
+  it('fires on the absolute floor when the reference is ≥ 1000× above it, never when every layer is tiny (converged or dead)', () => {
+    const floor = vanishingGradients({ patience: 1, floor: 1e-6, ratio: 1e-9 });
+    expect(feed(floor, [record(0, [1e-8, 1e-8, 1e-3])]).map((event) => event.layers)).toEqual([['layer0', 'layer1']]);
+    expect(feed(vanishingGradients({ patience: 1, floor: 1e-6 }), [record(0, [1e-8, 1e-8, 1e-8])])).toEqual([]);
   });
 
   it('never fires when every layer is within ratio of the last (property)', () => {

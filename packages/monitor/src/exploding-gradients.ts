@@ -1,4 +1,4 @@
-import { rejectUnknownOptions, requireInteger, requirePositive } from '@gs/core';
+import { rejectUnknownOptions, requireInteger, requireNonNegative, requirePositive } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -9,7 +9,8 @@ import {
   type DetectorContext,
   type DetectorEvent,
 } from './detector.js';
-import type { MonitorRecord } from './monitor-record.js';
+import { amplification } from './initial-weights.js';
+import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
 
 /** Options for `explodingGradients`. */
@@ -20,13 +21,15 @@ export interface ExplodingGradientsOptions {
   growth?: number;
   /** How many previous reports the growth test compares with. Default 10. */
   window?: number;
+  /** The growth test also needs ‖∇W‖ above this absolute level (a jump from 1e-8 to 1e-3 is not an explosion). Default 1. */
+  minimum?: number;
   /** Reported steps in a row the condition must hold before the event. Default 1. */
   patience?: number;
   /** What to do when it fires. Default 'warn'. */
   action?: DetectorAction;
 }
 
-const OPTIONS = ['threshold', 'growth', 'window', 'patience', 'action'] as const;
+const OPTIONS = ['threshold', 'growth', 'window', 'minimum', 'patience', 'action'] as const;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,14 +37,40 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Initial amplification from which a layer counts as the origin of an explosion. */
+const AMPLIFYING = 2;
+
+/**
+ * The layer where an explosion starts: the first weight layer in forward order whose initial
+ * weights amplify the signal ≥ 2× (a = g / gain(activation), compounded over the sequence for a
+ * recurrent kernel); without that evidence, the layer with the largest gradient norm.
+ */
+function origin(record: MonitorRecord, context: DetectorContext): { layer: LayerStats; amplification?: number } {
+  const largest = record.layers.reduce((best, layer) =>
+    rawGradientNorm(layer) > rawGradientNorm(best) || Number.isNaN(rawGradientNorm(best)) ? layer : best,
+  );
+  const architecture = context.architecture;
+  if (!architecture || !context.initialWeights) return { layer: largest };
+  for (const layer of [...record.layers].sort((a, b) => a.depth - b.depth)) {
+    const info = architecture.layers.get(layer.name);
+    if (!info?.weightLayer) continue;
+    const gain = amplification(info, context.initialWeights.get(layer.name));
+    if (gain >= AMPLIFYING) return { layer, amplification: gain };
+  }
+  return { layer: largest };
+}
+
 /**
  * Detects exploding gradients: a layer whose gradient norm is above `threshold`, or a global norm
- * that jumped by more than `growth`× over its recent median, for `patience` reported steps in a
- * row. The event names the layer with the largest norm (with N(0,1) weights in a ReLU net that is
- * the layer nearest the input, where the product of Jacobians is longest).
+ * that jumped by more than `growth`× over its recent median while above the absolute level
+ * `minimum`, for `patience` reported steps in a row. Names the layer where the explosion starts:
+ * the first layer (forward order) whose initial weights amplify the signal ≥ 2× — e.g. N(0, 1)
+ * kernels in a ReLU net, a recurrent kernel with spectral radius > 1 over a long sequence — else
+ * the layer with the largest gradient norm.
  *
- * Condition: max_l ‖∇W_l‖ > threshold, or ‖∇W‖ > growth · median(‖∇W‖ of the previous `window` reports).
- * Defaults: threshold 1e3, growth 100, window 10, patience 1, action 'warn'.
+ * Condition: max_l ‖∇W_l‖ > threshold, or ‖∇W‖ > max(growth · median(‖∇W‖ of the previous `window`
+ * reports), minimum). Norms are the raw gradients (before any plugin).
+ * Defaults: threshold 1e3, growth 100, window 10, minimum 1, patience 1, action 'warn'.
  * Source: Pascanu, Mikolov & Bengio 2013 (exploding gradients and norm clipping).
  *
  * @example
@@ -53,41 +82,46 @@ export function explodingGradients(options: ExplodingGradientsOptions = {}): Det
   const threshold = requirePositive(where, 'threshold', options.threshold ?? 1e3);
   const growth = requirePositive(where, 'growth', options.growth ?? 100);
   const window = requireInteger(where, 'window', options.window ?? 10);
+  const minimum = requireNonNegative(where, 'minimum', options.minimum ?? 1);
   const patience = requireInteger(where, 'patience', options.patience ?? 1);
   const action = actionOption(where, options.action);
   const counter = new PatienceCounter(patience);
   return {
     name: where,
     action,
-    check(record: MonitorRecord, { history }: DetectorContext): DetectorEvent[] {
-      const large = record.layers.filter((layer) => layer.gradientNorm > threshold);
-      const previous = history
+    check(record: MonitorRecord, context: DetectorContext): DetectorEvent[] {
+      if (record.layers.length === 0) return [];
+      const large = record.layers.filter((layer) => rawGradientNorm(layer) > threshold);
+      const globalNorm = Math.sqrt(record.layers.reduce((sum, layer) => sum + rawGradientNorm(layer) ** 2, 0));
+      const previous = context.history
         .filter((earlier) => earlier.step < record.step && Number.isFinite(earlier.gradientNorm))
         .slice(-window)
-        .map((earlier) => earlier.gradientNorm);
+        .map((earlier) => Math.sqrt(earlier.layers.reduce((sum, layer) => sum + rawGradientNorm(layer) ** 2, 0)));
       const typical = previous.length > 0 ? median(previous) : Number.NaN;
-      const grew = previous.length > 0 && typical > 0 && record.gradientNorm > growth * typical;
+      const grew = previous.length > 0 && typical > 0 && globalNorm > growth * typical && globalNorm > minimum;
       if (!counter.update('any', large.length > 0 || grew)) return [];
-      const worst = record.layers.reduce(
-        (best, layer) => (layer.gradientNorm > best.gradientNorm || Number.isNaN(best.gradientNorm) ? layer : best),
-        record.layers[0]!,
-      );
-      const names = (large.length > 0 ? large : [worst]).map((layer) => layer.name);
+      const { layer: start, amplification: gain } = origin(record, context);
+      const names = (large.length > 0 ? large : [start]).map((layer) => layer.name);
       const reason =
         large.length > 0
           ? `${large.length} layer(s) above ${formatNumber(threshold)}: ${formatLayerList(names)}`
-          : `the global norm ${formatNumber(record.gradientNorm)} is ${formatNumber(record.gradientNorm / typical)}× its recent median ${formatNumber(typical)}`;
+          : `the global norm ${formatNumber(globalNorm)} is ${formatNumber(globalNorm / typical)}× its recent median ${formatNumber(typical)}`;
+      const why =
+        gain !== undefined
+          ? ` It starts at ${start.name}, whose initial weights amplify the signal ${formatNumber(gain)}× (1 keeps it).`
+          : '';
       return [
         {
           detector: where,
+          verdict: 'exploding',
           step: record.step,
-          layer: worst.name,
-          depth: worst.depth,
+          layer: start.name,
+          depth: start.depth,
           layers: names,
-          value: worst.gradientNorm,
+          value: rawGradientNorm(start),
           message:
-            `exploding gradients at step ${record.step}: layer ${worst.name} (depth ${worst.depth}) has gradient norm ` +
-            `${formatNumber(worst.gradientNorm)}; ${reason}. Updates this large wreck the weights and lead to NaN.`,
+            `exploding gradients at step ${record.step}: layer ${start.name} (depth ${start.depth}) has gradient norm ` +
+            `${formatNumber(rawGradientNorm(start))}; ${reason}.${why} Updates this large wreck the weights and lead to NaN.`,
           remedies: [REMEDIES.clipGlobal, REMEDIES.xavier, REMEDIES.reluHe, REMEDIES.normalization, REMEDIES.lowerLearningRate, REMEDIES.agc],
           action,
         },

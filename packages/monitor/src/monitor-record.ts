@@ -1,4 +1,5 @@
 import type { RecordedValue } from '@gs/core';
+import { requireObject } from './argument-checks.js';
 
 /** Activation statistics of one layer's output on the probe batch. */
 export interface ActivationStats {
@@ -15,6 +16,28 @@ export interface ActivationStats {
   readonly deadFraction?: number;
 }
 
+/**
+ * A histogram of a layer's values (all its parameters together) at one step, computed on the device:
+ * `bucketCounts.length` equal-width buckets from `min` to `max`; bucket i spans
+ * (bucketLimits[i−1], bucketLimits[i]] (the first starts at `min`, the last limit is `max`).
+ */
+export interface Histogram {
+  /** Smallest value. */
+  readonly min: number;
+  /** Largest value. */
+  readonly max: number;
+  /** Number of values. */
+  readonly count: number;
+  /** Σx. */
+  readonly sum: number;
+  /** Σx² (the squared norm). */
+  readonly sumSquares: number;
+  /** Right edge of each bucket, ascending; the last is `max`. */
+  readonly bucketLimits: readonly number[];
+  /** Number of values in each bucket; they add up to `count`. */
+  readonly bucketCounts: readonly number[];
+}
+
 /** One layer's numbers at one reported step. */
 export interface LayerStats {
   /** The layer's name. */
@@ -25,8 +48,13 @@ export interface LayerStats {
   readonly layerClass?: string;
   /** The layer's activation, when known. */
   readonly activation?: string;
-  /** L2 norm of all of the layer's gradients together: sqrt(Σ_params Σ g²). */
+  /** L2 norm of all of the layer's gradients together: sqrt(Σ_params Σ g²), as the monitor received them. */
   readonly gradientNorm: number;
+  /**
+   * The same norm of the raw gradients, as the loss produced them (`ctx.incomingGradients`), when a
+   * plugin before the monitor changed them (clipping, `nonFinite`); absent when they are the same.
+   */
+  readonly incomingGradientNorm?: number;
   /** L2 norm of all of the layer's weights after the update. */
   readonly weightNorm: number;
   /** ‖W_after − W_before‖ / ‖W_before‖ over the layer's weights (≈1e-3 is the usual healthy size). */
@@ -35,6 +63,10 @@ export interface LayerStats {
   readonly parameterGradientNorms?: Readonly<Record<string, number>>;
   /** Statistics of the layer's output on the probe batch (probe steps only). */
   readonly activations?: ActivationStats;
+  /** Histogram of the layer's gradients (with `histograms` on). */
+  readonly gradientHistogram?: Histogram;
+  /** Histogram of the layer's weights after the update (with `histograms` on). */
+  readonly weightHistogram?: Histogram;
 }
 
 /** Everything the monitor read back at one reported step. */
@@ -49,6 +81,14 @@ export interface MonitorRecord {
   readonly layers: readonly LayerStats[];
   /** Values other plugins recorded in the same step, keyed `"<plugin>/<name>"` (e.g. `clipByGlobalNorm/norm`). */
   readonly extras: Readonly<Record<string, RecordedValue>>;
+  /** On probe steps: whether every value of the probe batch is finite (false: the data has NaN/Inf). */
+  readonly probeInputFinite?: boolean;
+}
+
+/** The gradient norm detectors judge: the raw one when a plugin before the monitor changed the gradients. */
+export function rawGradientNorm(layer: LayerStats): number {
+  requireObject('rawGradientNorm', 'layer', layer, 'a LayerStats (record.layers[i])', ['gradientNorm']);
+  return layer.incomingGradientNorm ?? layer.gradientNorm;
 }
 
 /** The loss at one step (every step core reports, also between the monitor's own steps). */

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  rejectFactory,
   rejectUnknownOptions,
   requireInRange,
   requireInteger,
+  requireOptions,
   type GradientMap,
   type ParamInfo,
   type PluginReportView,
@@ -13,17 +15,24 @@ import {
   type StepReport,
 } from '@gs/core';
 import { ActivationProbe, validateProbe } from './activation-probe.js';
-import { GradientAlarmError, type Detector, type DetectorEvent } from './detector.js';
+import { GradientAlarmError, type Detector, type DetectorContext, type DetectorEvent } from './detector.js';
 import { deadUnits } from './dead-units.js';
 import { explodingGradients } from './exploding-gradients.js';
+import { initialLayerWeights, type InitialLayerWeights } from './initial-weights.js';
 import { groupByLayer, type LayerGroup } from './layer-groups.js';
+import { LayerHistograms } from './layer-histograms.js';
 import { sumByLayer } from './layer-sums.js';
+import { learningRate } from './learning-rate.js';
+import { describeArchitecture, type ModelArchitecture } from './model-architecture.js';
 import { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
 import { nonFiniteValues } from './non-finite-values.js';
+import { rankRemedies, type OptimizerSettings, type TrainingSetup } from './rank-remedies.js';
+import { remedyText } from './remedy.js';
 import { saturation } from './saturation.js';
 import { validateSink, type MonitorSink } from './sink.js';
 import { summarize, type MonitorSummary } from './summary.js';
+import { syntheticBatch, traceNonFinite } from './trace-non-finite.js';
 import { vanishingGradients } from './vanishing-gradients.js';
 
 /** Options for `monitor`. */
@@ -46,7 +55,7 @@ export interface MonitorOptions {
   saturationLevel?: number;
   /**
    * Detectors to run on every record. Default: vanishingGradients(), explodingGradients(),
-   * nonFiniteValues(), and with a probe saturation() and deadUnits() — all with action 'warn'.
+   * nonFiniteValues(), learningRate(), and with a probe saturation() and deadUnits() — all with action 'warn'.
    */
   detectors?: readonly Detector[];
   /** Where records go besides `monitor.history`. Default none. */
@@ -57,16 +66,30 @@ export interface MonitorOptions {
   onEvent?: (event: DetectorEvent) => void;
   /** The plugin's name (the prefix of its recorded values). Default 'monitor'. */
   name?: string;
+  /**
+   * Histograms of every layer's gradients and weights on measured steps (`LayerStats.gradientHistogram`,
+   * `weightHistogram`): `true` for 30 buckets, or `{ buckets }`. Computed on the device in a fixed
+   * number of kernels; only the bucket counts are read back, with the step's other values.
+   * Default: on (30 buckets) when a sink asks for them (`tensorBoardSink` does), else off.
+   */
+  histograms?: boolean | { buckets?: number };
 }
+
+/** Buckets per histogram when `histograms` is `true` (TensorBoard's `tf.summary.histogram` default). */
+const DEFAULT_HISTOGRAM_BUCKETS = 30;
 
 const OPTIONS = [
   'every', 'perParameter', 'updateRatios', 'probe', 'probeEvery', 'saturationLevel', 'detectors', 'sinks', 'history', 'onEvent', 'name',
+  'histograms',
 ] as const;
 
 /** Names of the values the monitor records (under `"<name>/…"`). */
 const RECORDS = {
   gradientNorm: 'gradientNorm',
   layerGradientNorms: 'layerGradientNorms',
+  layerIncomingGradientNorms: 'layerIncomingGradientNorms',
+  initialParameterNorms: 'initialParameterNorms',
+  probeInputFinite: 'probeInputFinite',
   parameterGradientNorms: 'parameterGradientNorms',
   layerWeightNorms: 'layerWeightNorms',
   layerUpdateRatios: 'layerUpdateRatios',
@@ -74,6 +97,7 @@ const RECORDS = {
   activationStd: 'activationStd',
   saturatedFraction: 'saturatedFraction',
   deadFraction: 'deadFraction',
+  histograms: 'histograms',
 } as const;
 
 function asArray(value: RecordedValue | undefined, length: number): number[] {
@@ -83,6 +107,19 @@ function asArray(value: RecordedValue | undefined, length: number): number[] {
 
 function defaultOnEvent(event: DetectorEvent): void {
   console.warn(`[monitor] ${event.message}\n  try: ${event.remedies.join('; ')}`);
+}
+
+/** The wrapped optimizer's class and settings (learning rate, ε, momentum), read from its config. */
+function optimizerSettings(optimizer: tf.Optimizer | undefined): OptimizerSettings | undefined {
+  if (!optimizer) return undefined;
+  let config: Record<string, unknown> = {};
+  try {
+    config = optimizer.getConfig() as Record<string, unknown>;
+  } catch {
+    // a custom optimizer without getConfig: the class name is all we know
+  }
+  const number = (key: string) => (typeof config[key] === 'number' ? { [key]: config[key] as number } : {});
+  return { className: optimizer.getClassName(), ...number('learningRate'), ...number('epsilon'), ...number('momentum') };
 }
 
 /**
@@ -110,6 +147,16 @@ export class GradientMonitor implements StabilityPlugin {
   private activationProbe?: ActivationProbe;
   /** The weights before this step's update (core's map, valid until the step ends). */
   private weightsBefore?: GradientMap;
+  /** Buckets per histogram (0: no histograms). */
+  private readonly histogramBuckets: number;
+  private histograms?: LayerHistograms;
+  private histogramGradients?: tf.Tensor[];
+  private model?: tf.LayersModel;
+  private optimizer?: OptimizerSettings;
+  private architectureFor?: readonly ParamInfo[];
+  private modelArchitecture?: ModelArchitecture;
+  private initialNormsRecorded = false;
+  private initial?: Map<string, InitialLayerWeights>;
 
   constructor(options: MonitorOptions = {}) {
     const where = 'monitor';
@@ -139,8 +186,10 @@ export class GradientMonitor implements StabilityPlugin {
       vanishingGradients(),
       explodingGradients(),
       nonFiniteValues(),
+      learningRate(),
       ...(this.probe ? [saturation(), deadUnits()] : []),
     ]).map((detector, position) => {
+      rejectFactory(where, `detectors[${position}]`, detector);
       if (detector == null || typeof (detector as Detector).check !== 'function' || typeof (detector as Detector).name !== 'string') {
         throw new TypeError(`${where}: detectors[${position}] is not a detector (an object with a name and check(record)), got ${String(detector)}`);
       }
@@ -149,12 +198,16 @@ export class GradientMonitor implements StabilityPlugin {
     if (options.sinks !== undefined && !Array.isArray(options.sinks)) {
       throw new TypeError(`${where}: sinks must be an array of sinks, got ${JSON.stringify(options.sinks)}`);
     }
-    this.sinks = (options.sinks ?? []).map((sink, position) => validateSink(where, sink, position));
+    this.sinks = (options.sinks ?? []).map((sink, position) => {
+      rejectFactory(where, `sinks[${position}]`, sink);
+      return validateSink(where, sink, position);
+    });
     if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
       throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
     }
     this.onEvent = options.onEvent ?? defaultOnEvent;
     this.history = new MonitorHistory(options.history);
+    this.histogramBuckets = histogramBuckets(where, options.histograms, this.sinks);
   }
 
   /** Every detector event so far. */
@@ -162,14 +215,49 @@ export class GradientMonitor implements StabilityPlugin {
     return this.history.events;
   }
 
-  /** End-of-run diagnosis from the history (see `summarize`). */
+  /** End-of-run diagnosis from the history and the model's configuration (see `summarize`). */
   summary(): MonitorSummary {
-    return summarize(this.history);
+    return summarize(this.history, this.trainingSetup());
   }
 
-  /** Groups the parameters by layer and, with a `probe`, builds the activation probe on `ctx.model`. */
+  /**
+   * The model as the detectors see it (layer kinds, residual branches, gates, normalization),
+   * once the first step ran; undefined before.
+   */
+  get architecture(): ModelArchitecture | undefined {
+    return this.modelArchitecture;
+  }
+
+  /** Each layer's weights at the first measured step (kernel gain, zero-initialised), once reported. */
+  get initialWeights(): ReadonlyMap<string, InitialLayerWeights> | undefined {
+    return this.initial;
+  }
+
+  /** What the monitor knows about the run, for ranking remedies (see `rankRemedies`). */
+  trainingSetup(): TrainingSetup {
+    const records = this.history.records;
+    const plugins = new Set<string>();
+    for (const record of records.slice(-1)) {
+      for (const key of Object.keys(record.extras)) plugins.add(key.slice(0, key.indexOf('/')));
+    }
+    return {
+      ...(this.modelArchitecture ? { architecture: this.modelArchitecture } : {}),
+      ...(this.initial ? { initialWeights: this.initial } : {}),
+      ...(this.optimizer ? { optimizer: this.optimizer } : {}),
+      plugins: [...plugins],
+      records,
+    };
+  }
+
+  /**
+   * Groups the parameters by layer, reads the model's architecture and the optimizer's settings,
+   * and, with a `probe`, builds the activation probe on `ctx.model`.
+   */
   setup(ctx: SetupContext): void {
     this.layerGroups(ctx.params);
+    this.model = ctx.model;
+    this.optimizer = optimizerSettings(ctx.optimizer);
+    this.describe(ctx.params);
     if (!this.probe) return;
     if (!ctx.model) {
       throw new Error(
@@ -182,20 +270,50 @@ export class GradientMonitor implements StabilityPlugin {
 
   /**
    * On measured steps records per-layer gradient norms ‖∇W_l‖ = sqrt(Σ g²) and the global norm on the
-   * device, from core's shared per-parameter Σg² (`ctx.reductions`), and keeps the weights from
-   * before the update for the update ratio. Leaves the gradients unchanged.
+   * device (and the raw gradients' norms when a plugin before the monitor changed them), from core's
+   * shared per-parameter Σg² (`ctx.reductions`: computed once per step for every plugin, derived
+   * without a pass for gradients another plugin scaled), keeps the weights from before the update
+   * for the update ratio, and on probe steps measures the probe's activations with the weights that
+   * produced this step's loss. On the first measured step it also records every parameter's norm
+   * (the initial weight scale). Leaves the gradients unchanged.
    */
   transformGradients(grads: GradientMap, ctx: StepContext): void {
     this.weightsBefore = undefined;
+    this.releaseHistogramGradients();
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
-    const parameterSquares = ctx.reductions.squaredNorms(grads);
+    const { reductions } = ctx;
+    const parameterSquares = reductions.squaredNorms(grads);
     const layerSquares = sumByLayer(groups, parameterSquares);
     ctx.record(RECORDS.layerGradientNorms, tf.sqrt(layerSquares));
     ctx.record(RECORDS.gradientNorm, tf.sqrt(tf.sum(layerSquares)));
+    // The same tensors give the same (memoized) result: a different one means a plugin before the
+    // monitor changed the gradients.
+    const incomingSquares = reductions.squaredNorms(ctx.incomingGradients);
+    if (incomingSquares !== parameterSquares) {
+      ctx.record(RECORDS.layerIncomingGradientNorms, tf.sqrt(sumByLayer(groups, incomingSquares)));
+    }
     if (this.perParameter) ctx.record(RECORDS.parameterGradientNorms, tf.sqrt(parameterSquares));
+    if (!this.initialNormsRecorded) {
+      this.initialNormsRecorded = true;
+      ctx.record(RECORDS.initialParameterNorms, tf.sqrt(reductions.squaredNorms(reductions.weights())));
+    }
+    if (this.activationProbe && ctx.step % this.probeEvery === 0) {
+      const stats = this.activationProbe.measure();
+      ctx.record(RECORDS.activationMean, stats.mean);
+      ctx.record(RECORDS.activationStd, stats.std);
+      if (stats.saturatedFraction) ctx.record(RECORDS.saturatedFraction, stats.saturatedFraction);
+      if (stats.deadFraction) ctx.record(RECORDS.deadFraction, stats.deadFraction);
+      ctx.record(RECORDS.probeInputFinite, this.activationProbe.inputFinite());
+    }
+    if (this.histogramBuckets > 0) {
+      // Reshapes share the gradients' data: kept (past core's tidy) until afterUpdate measures them.
+      this.histogramGradients = groups.flatMap((group) =>
+        group.params.map((param) => tf.keep(param.name in grads ? tf.reshape(grads[param.name]!, [-1]) : tf.zeros([tf.util.sizeFromShape([...param.shape])]))),
+      );
+    }
     // Core keeps this map (values before the update, no copy) until the end of the step.
-    if (this.updateRatios) this.weightsBefore = ctx.reductions.weights();
+    if (this.updateRatios) this.weightsBefore = reductions.weights();
   }
 
   afterUpdate(ctx: StepContext): void {
@@ -211,18 +329,18 @@ export class GradientMonitor implements StabilityPlugin {
       ctx.record(RECORDS.layerUpdateRatios, tf.div(tf.sqrt(deltaSquares), tf.sqrt(beforeSquares)));
     }
     this.weightsBefore = undefined;
-    if (this.activationProbe && ctx.step % this.probeEvery === 0) {
-      const stats = this.activationProbe.measure();
-      ctx.record(RECORDS.activationMean, stats.mean);
-      ctx.record(RECORDS.activationStd, stats.std);
-      if (stats.saturatedFraction) ctx.record(RECORDS.saturatedFraction, stats.saturatedFraction);
-      if (stats.deadFraction) ctx.record(RECORDS.deadFraction, stats.deadFraction);
+    if (this.histogramGradients) {
+      const ordered = groups.flatMap((group) => group.params.map((param) => weights[param.name] ?? ctx.variables.get(param.name)!));
+      ctx.record(RECORDS.histograms, this.layerHistograms(groups).measure(this.histogramGradients, ordered));
+      this.releaseHistogramGradients();
     }
   }
 
   /**
    * Turns the read-back values into a `MonitorRecord`, writes it and the loss to the history and
-   * sinks, runs the detectors and applies their actions (warn, stop training, or throw `GradientAlarmError`).
+   * sinks, runs the detectors with the architecture, traces a non-finite forward pass the record
+   * cannot explain (outside the step), ranks each event's remedies for this model and optimizer,
+   * and applies the events' actions (warn, stop training, or throw `GradientAlarmError`).
    */
   async onReport(report: StepReport, view: PluginReportView): Promise<void> {
     if (report.loss !== undefined) {
@@ -231,10 +349,20 @@ export class GradientMonitor implements StabilityPlugin {
       for (const sink of this.sinks) await sink.writeLoss?.(point);
     }
     if (!(RECORDS.layerGradientNorms in view.own)) return;
+    this.describe(report.params);
+    const initialNorms = view.own[RECORDS.initialParameterNorms];
+    if (initialNorms !== undefined) this.initial = initialLayerWeights(report.params, asArray(initialNorms, report.params.length));
     const record = this.buildRecord(report, view);
     this.history.write(record);
     for (const sink of this.sinks) await sink.write?.(record);
-    const events = this.detectors.flatMap((detector) => detector.check(record, { history: this.history.records }));
+    const context: DetectorContext = {
+      history: this.history.records,
+      ...(this.modelArchitecture ? { architecture: this.modelArchitecture } : {}),
+      ...(this.initial ? { initialWeights: this.initial } : {}),
+    };
+    const found = this.detectors.flatMap((detector) => detector.check(record, context));
+    const events: DetectorEvent[] = [];
+    for (const event of found) events.push(this.withRemedies(await this.traced(event, record)));
     for (const event of events) {
       this.history.writeEvent(event);
       for (const sink of this.sinks) await sink.writeEvent?.(event);
@@ -251,11 +379,60 @@ export class GradientMonitor implements StabilityPlugin {
     for (const sink of this.sinks) await sink.close?.();
   }
 
-  /** Drops the probe. Sinks stay open: see `close()`. */
+  /** Frees the gradients kept between `transformGradients` and `afterUpdate` for histograms and drops the probe. Sinks stay open: see `close()`. */
   dispose(): void {
     this.weightsBefore = undefined;
+    this.releaseHistogramGradients();
+    this.histograms?.dispose();
+    this.histograms = undefined;
     // The probe model shares the trained model's weights: it is dropped, not disposed.
     this.activationProbe = undefined;
+  }
+
+  /**
+   * A non-finite event whose record could not say where the forward pass broke (no probe) is traced
+   * on a synthetic N(0, 1) batch, after the step, when the weights are still finite.
+   */
+  private async traced(event: DetectorEvent, record: MonitorRecord): Promise<DetectorEvent> {
+    if (event.verdict !== 'non-finite' || event.source !== undefined || !this.model) return event;
+    if (!record.layers.every((layer) => Number.isFinite(layer.weightNorm))) {
+      return { ...event, message: `${event.message} The weights are non-finite now, so the forward pass cannot be traced: pass a probe batch, or nonFinite({ policy: 'skip' }) to keep them finite.` };
+    }
+    const batch = syntheticBatch(this.model);
+    if (!batch) return event;
+    try {
+      const trace = await traceNonFinite(this.model, this.groups, batch);
+      const layer = trace.layer ? record.layers.find((candidate) => candidate.name === trace.layer) : undefined;
+      if (layer) {
+        return {
+          ...event,
+          source: 'forward',
+          layer: layer.name,
+          depth: layer.depth,
+          message: `${event.message} Traced on a synthetic N(0, 1) batch: the forward pass first overflows at ${layer.name} (depth ${layer.depth}).`,
+        };
+      }
+      const wasm = tf.getBackend() === 'wasm' ? " (on wasm, ReLU can turn a NaN into 0 in this pass, so a probe batch is the surer test)" : '';
+      return {
+        ...event,
+        message: `${event.message} The forward pass of a synthetic N(0, 1) batch is finite${wasm}: look at the failing batch's data and at the loss (pass a probe batch to tell them apart).`,
+      };
+    } finally {
+      batch.dispose();
+    }
+  }
+
+  /** Replaces an event's generic remedies with ones ranked for this model and optimizer (when known). */
+  private withRemedies(event: DetectorEvent): DetectorEvent {
+    if (!event.verdict || !this.modelArchitecture) return event;
+    const fixes = rankRemedies(event, this.trainingSetup());
+    return fixes.length > 0 ? { ...event, fixes, remedies: fixes.map(remedyText) } : event;
+  }
+
+  private describe(params: readonly ParamInfo[]): void {
+    if (this.architectureFor === params) return;
+    this.architectureFor = params;
+    this.modelArchitecture = describeArchitecture(params, this.model);
   }
 
   private measuring(ctx: StepContext): boolean {
@@ -292,6 +469,19 @@ export class GradientMonitor implements StabilityPlugin {
     return result;
   }
 
+  private layerHistograms(groups: LayerGroup[]): LayerHistograms {
+    if (this.histograms?.groups !== groups) {
+      this.histograms?.dispose();
+      const sizes = groups.flatMap((group) => group.params.map((param) => tf.util.sizeFromShape([...param.shape])));
+      this.histograms = new LayerHistograms(groups, sizes, this.histogramBuckets);
+    }
+    return this.histograms;
+  }
+
+  private releaseHistogramGradients(): void {
+    if (this.histogramGradients) tf.dispose(this.histogramGradients);
+    this.histogramGradients = undefined;
+  }
 
   private buildRecord(report: StepReport, { key, own }: PluginReportView): MonitorRecord {
     const groups = groupByLayer(report.params);
@@ -299,8 +489,14 @@ export class GradientMonitor implements StabilityPlugin {
     const gradientNorms = asArray(own[RECORDS.layerGradientNorms], count);
     const weightNorms = asArray(own[RECORDS.layerWeightNorms], count);
     const updateRatios = asArray(own[RECORDS.layerUpdateRatios], count);
+    const incomingNorms = own[RECORDS.layerIncomingGradientNorms] === undefined ? undefined : asArray(own[RECORDS.layerIncomingGradientNorms], count);
     const parameterNorms = own[RECORDS.parameterGradientNorms] as number[] | undefined;
     const activationsByLayer = this.activationsByLayer(own);
+    const packedHistograms = own[RECORDS.histograms];
+    const histograms =
+      Array.isArray(packedHistograms) && this.histograms?.groups.length === count
+        ? this.histograms.decode(packedHistograms, gradientNorms, weightNorms)
+        : undefined;
     const layers = groups.map((group, i): LayerStats => {
       const activations = activationsByLayer.get(group.name);
       return {
@@ -309,12 +505,14 @@ export class GradientMonitor implements StabilityPlugin {
         ...(group.layerClass ? { layerClass: group.layerClass } : {}),
         ...(group.activation ? { activation: group.activation } : {}),
         gradientNorm: gradientNorms[i]!,
+        ...(incomingNorms ? { incomingGradientNorm: incomingNorms[i]! } : {}),
         weightNorm: weightNorms[i]!,
         updateRatio: updateRatios[i]!,
         ...(parameterNorms
           ? { parameterGradientNorms: Object.fromEntries(group.params.map((param) => [param.name, parameterNorms[param.index]!])) }
           : {}),
         ...(activations ? { activations } : {}),
+        ...(histograms ? { gradientHistogram: histograms.gradients[i]!, weightHistogram: histograms.weights[i]! } : {}),
       };
     });
     const prefix = `${key}/`;
@@ -325,8 +523,16 @@ export class GradientMonitor implements StabilityPlugin {
       gradientNorm: own[RECORDS.gradientNorm] as number,
       layers,
       extras,
+      ...(RECORDS.probeInputFinite in own ? { probeInputFinite: own[RECORDS.probeInputFinite] === 1 } : {}),
     };
   }
+}
+
+function histogramBuckets(where: string, option: MonitorOptions['histograms'], sinks: readonly MonitorSink[]): number {
+  if (option === undefined) return sinks.some((sink) => sink.histograms === true) ? DEFAULT_HISTOGRAM_BUCKETS : 0;
+  if (typeof option === 'boolean') return option ? DEFAULT_HISTOGRAM_BUCKETS : 0;
+  const { buckets } = requireOptions<{ buckets: number }>(where, option, ['buckets'], 'histograms');
+  return requireInteger(where, 'histograms.buckets', buckets ?? DEFAULT_HISTOGRAM_BUCKETS);
 }
 
 /**

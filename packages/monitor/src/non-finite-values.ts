@@ -1,7 +1,18 @@
 import { rejectUnknownOptions } from '@gs/core';
-import { actionOption, formatLayerList, PatienceCounter, type Detector, type DetectorAction, type DetectorEvent } from './detector.js';
-import type { MonitorRecord } from './monitor-record.js';
+import {
+  actionOption,
+  formatLayerList,
+  PatienceCounter,
+  type Detector,
+  type DetectorAction,
+  type DetectorContext,
+  type DetectorEvent,
+  type NonFiniteSource,
+  SOURCE_PHRASES,
+} from './detector.js';
+import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
+import { requireObject } from './argument-checks.js';
 
 /** Options for `nonFiniteValues`. */
 export interface NonFiniteValuesOptions {
@@ -9,17 +20,89 @@ export interface NonFiniteValuesOptions {
   action?: DetectorAction;
 }
 
+/** Where the first NaN/Inf of a record came from, and the layer it names. */
+export interface NonFiniteOrigin {
+  /** Where it came from; undefined when the record alone cannot tell (no probe: the monitor traces it). */
+  readonly source?: NonFiniteSource;
+  /** The layer where it first appears in forward order (or, for the backward pass, nearest the output). */
+  readonly layer?: LayerStats;
+  /** One sentence of evidence. */
+  readonly evidence: string;
+}
+
+const finite = Number.isFinite;
+
+function activationsFinite(layer: LayerStats): boolean | undefined {
+  return layer.activations ? finite(layer.activations.mean) && finite(layer.activations.std) : undefined;
+}
+
 /**
- * Detects NaN/Inf in the loss, a layer's gradients or a layer's weights, and names the layer
- * where it starts. Norms are computed as sqrt(Σ x²) in float32 (like PyTorch's
- * `clip_grad_norm_`), so a finite gradient whose norm exceeds ~1.8e19 also reads as Infinity. Backpropagation runs from the output to the input, so a NaN created in layer l
- * spreads to the gradients of layers < l: the culprit is the non-finite layer nearest the output.
- * Fires once per episode (re-arms after a finite report).
+ * Where the first NaN/Inf in `record` came from, read in the order values are computed in a step:
+ * the probe's inputs (data) → each layer's output on the probe, measured before the update, in
+ * forward order (forward pass) → the loss (finite outputs, non-finite loss) → the raw gradients
+ * (backward pass; the culprit is the non-finite layer nearest the output, where backpropagation
+ * met it) → the weights after the update (the update; first non-finite layer in forward order).
+ * Weights already non-finite in the previous record point to an earlier update.
+ */
+export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord): NonFiniteOrigin {
+  requireObject('nonFiniteOrigin', 'record', record, 'a MonitorRecord', ['step', 'layers']);
+  if (previous !== undefined) requireObject('nonFiniteOrigin', 'previous', previous, 'a MonitorRecord or undefined', ['step', 'layers']);
+  const forward = [...record.layers].sort((a, b) => a.depth - b.depth);
+  const badBefore = previous ? forward.filter((layer) => !finite(previous.layers.find((p) => p.name === layer.name)?.weightNorm ?? 0)) : [];
+  if (badBefore.length > 0) {
+    return { source: 'update', layer: badBefore[0], evidence: `the weights were already non-finite after step ${previous!.step}` };
+  }
+  if (record.probeInputFinite === false) {
+    return { source: 'data', layer: forward[0], evidence: 'the probe batch itself contains NaN/Inf' };
+  }
+  const lossBad = record.loss !== undefined && !finite(record.loss);
+  const badGradients = forward.filter((layer) => !finite(rawGradientNorm(layer)));
+  const firstBadOutput = forward.find((layer) => activationsFinite(layer) === false);
+  if (firstBadOutput) {
+    return {
+      source: 'forward',
+      layer: firstBadOutput,
+      evidence: `on the probe batch, ${firstBadOutput.name}'s output is the first non-finite one in forward order (before the update, with finite weights)`,
+    };
+  }
+  if (lossBad || (record.loss === undefined && badGradients.length > 0 && badGradients.length === forward.length)) {
+    if (forward.some((layer) => activationsFinite(layer) === true)) {
+      return { source: 'loss', evidence: `the loss is ${record.loss} while every layer's output on the probe batch is finite` };
+    }
+    return { evidence: `the loss is ${record.loss}` };
+  }
+  if (badGradients.length > 0) {
+    const nearestOutput = badGradients[badGradients.length - 1]!;
+    return {
+      source: 'backward',
+      layer: nearestOutput,
+      evidence: `the loss is finite but the gradients of ${formatLayerList(badGradients.map((layer) => layer.name))} are not; backpropagation met the first NaN/Inf at ${nearestOutput.name}`,
+    };
+  }
+  const badWeights = forward.filter((layer) => !finite(layer.weightNorm));
+  if (badWeights.length > 0) {
+    return {
+      source: 'update',
+      layer: badWeights[0],
+      evidence: `loss and gradients are finite but the update made the weights of ${formatLayerList(badWeights.map((layer) => layer.name))} non-finite`,
+    };
+  }
+  return { evidence: 'no non-finite value' };
+}
+
+/**
+ * Detects NaN/Inf in the loss, a layer's raw gradients, its weights or its output on the probe
+ * batch, and says where it came from (data, loss, forward pass, backward pass or update) and which
+ * layer it first appears in, in forward order — whatever the plugin order (the monitor reads the
+ * gradients before any plugin, e.g. `nonFinite()`, changed them). With a probe the forward pass is
+ * measured before the update; without one the monitor traces it after the event on a synthetic
+ * batch (outside the step). Norms are sqrt(Σ x²) in float32 (as PyTorch's `clip_grad_norm_`), so a
+ * finite gradient whose norm exceeds ~1.8e19 also reads as Infinity. Fires once per episode.
  *
  * Defaults: action 'warn'. Source: the seed note's exploding-gradient case (overflow to Inf, then NaN).
  *
  * @example
- * monitor({ detectors: [nonFiniteValues({ action: 'throw' })] });
+ * monitor({ probe: xs.slice(0, 32), detectors: [nonFiniteValues({ action: 'throw' })] });
  */
 export function nonFiniteValues(options: NonFiniteValuesOptions = {}): Detector {
   const where = 'nonFiniteValues';
@@ -29,28 +112,33 @@ export function nonFiniteValues(options: NonFiniteValuesOptions = {}): Detector 
   return {
     name: where,
     action,
-    check(record: MonitorRecord): DetectorEvent[] {
-      const badGradients = record.layers.filter((layer) => !Number.isFinite(layer.gradientNorm));
-      const badWeights = record.layers.filter((layer) => !Number.isFinite(layer.weightNorm));
-      const badLoss = record.loss !== undefined && !Number.isFinite(record.loss);
-      const any = badGradients.length > 0 || badWeights.length > 0 || badLoss;
+    check(record: MonitorRecord, context: DetectorContext): DetectorEvent[] {
+      const badGradients = record.layers.filter((layer) => !finite(rawGradientNorm(layer)) || !finite(layer.gradientNorm));
+      const badWeights = record.layers.filter((layer) => !finite(layer.weightNorm));
+      const badOutputs = record.layers.filter((layer) => activationsFinite(layer) === false);
+      const badLoss = record.loss !== undefined && !finite(record.loss);
+      const any = badGradients.length > 0 || badWeights.length > 0 || badOutputs.length > 0 || badLoss || record.probeInputFinite === false;
       if (!counter.update('any', any)) return [];
-      const culprit = badGradients[badGradients.length - 1] ?? badWeights[badWeights.length - 1];
+      const history = context.history;
+      const previous = history.length >= 2 && history[history.length - 1] === record ? history[history.length - 2] : undefined;
+      const origin = nonFiniteOrigin(record, previous);
       const parts: string[] = [];
       if (badLoss) parts.push(`the loss is ${record.loss}`);
-      if (badGradients.length > 0) {
-        parts.push(`non-finite gradients in ${formatLayerList(badGradients.map((layer) => layer.name))}`);
-      }
+      if (badGradients.length > 0) parts.push(`non-finite gradients in ${formatLayerList(badGradients.map((layer) => layer.name))}`);
       if (badWeights.length > 0) parts.push(`non-finite weights in ${formatLayerList(badWeights.map((layer) => layer.name))}`);
-      const where_ = culprit ? `, starting at layer ${culprit.name} (depth ${culprit.depth})` : '';
+      const culprit = origin.layer;
+      const from = origin.source ? ` from ${SOURCE_PHRASES[origin.source]}` : '';
+      const at = culprit ? ` at layer ${culprit.name} (depth ${culprit.depth})` : '';
       return [
         {
           detector: where,
+          verdict: 'non-finite',
+          ...(origin.source ? { source: origin.source } : {}),
           step: record.step,
           ...(culprit ? { layer: culprit.name, depth: culprit.depth } : {}),
-          layers: [...new Set([...badGradients, ...badWeights].map((layer) => layer.name))],
-          value: culprit ? (Number.isFinite(culprit.gradientNorm) ? culprit.weightNorm : culprit.gradientNorm) : (record.loss ?? Number.NaN),
-          message: `non-finite values at step ${record.step}${where_}: ${parts.join('; ')}.`,
+          layers: [...new Set([...badOutputs, ...badGradients, ...badWeights].map((layer) => layer.name))],
+          value: culprit ? (finite(rawGradientNorm(culprit)) ? culprit.weightNorm : rawGradientNorm(culprit)) : (record.loss ?? Number.NaN),
+          message: `non-finite values at step ${record.step}${from}${at}: ${origin.evidence}${parts.length ? `; ${parts.join('; ')}` : ''}.`,
           remedies: [REMEDIES.nonFiniteSkip, REMEDIES.clipGlobal, REMEDIES.lowerLearningRate, REMEDIES.checkData],
           action,
         },

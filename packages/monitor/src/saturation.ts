@@ -20,10 +20,11 @@ export function saturation(options: SaturationOptions = {}): Detector {
   return activationFractionDetector(
     {
       name: 'saturation',
+      verdict: 'saturated',
       statistic: 'saturatedFraction',
-      describe: (step, worst, value, flagged, count, fraction) =>
-        `saturation at step ${step}: ${formatNumber(100 * value)}% of layer ${worst.name}'s ` +
-        `(depth ${worst.depth}, ${worst.activation}) outputs are saturated; ${count} layer(s) above ` +
+      describe: (step, first, value, flagged, count, fraction) =>
+        `saturation at step ${step}: ${formatNumber(100 * value)}% of layer ${first.name}'s ` +
+        `(depth ${first.depth}, ${first.activation}) outputs are saturated; ${count} layer(s) above ` +
         `${formatNumber(100 * fraction)}%: ${flagged}. Gradients through them vanish.`,
       remedies: [REMEDIES.preActivationScale, REMEDIES.reluHe, REMEDIES.normalization],
     },

@@ -19,6 +19,11 @@ export interface MonitorSink {
   writeEvent?(event: DetectorEvent): void | Promise<void>;
   /** Flushes and releases resources (files, progress bars). */
   close?(): void | Promise<void>;
+  /**
+   * Asks the monitor to compute per-layer histograms of gradients and weights on its measured steps
+   * (unless its `histograms` option says otherwise). `tensorBoardSink` sets it.
+   */
+  readonly histograms?: boolean;
 }
 
 const SINK_METHODS = ['write', 'writeLoss', 'writeEvent', 'close'] as const;

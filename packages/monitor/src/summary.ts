@@ -1,6 +1,9 @@
-import { formatNumber } from './detector.js';
+import { formatNumber, SOURCE_PHRASES, type DetectorEvent, type NonFiniteSource, type Verdict } from './detector.js';
 import type { MonitorHistory } from './monitor-history.js';
 import type { MonitorRecord } from './monitor-record.js';
+import { requireArray } from './argument-checks.js';
+import { rankRemedies, type TrainingSetup } from './rank-remedies.js';
+import { remedyText, type Remedy } from './remedy.js';
 
 /** One layer in the summary. */
 export interface LayerSummary {
@@ -31,10 +34,26 @@ export interface DetectorSummary {
   readonly layers: readonly string[];
 }
 
+/**
+ * The overall verdict of a run: `healthy` (no event), one of the detectors' verdicts, `unhealthy`
+ * (only custom detectors without a verdict fired) or `no data`.
+ */
+export type Diagnosis = 'no data' | 'healthy' | Verdict | 'unhealthy';
+
 /** The end-of-run diagnosis returned by `monitor.summary()` / `summarize(history)`. */
 export interface MonitorSummary {
-  /** The overall verdict. */
-  readonly diagnosis: 'no data' | 'healthy' | 'vanishing' | 'exploding' | 'non-finite' | 'unhealthy';
+  /** The overall verdict (see `Diagnosis`): the first event's, ties broken by `VERDICT_PRIORITY`. */
+  readonly diagnosis: Diagnosis;
+  /** The event the verdict rests on. */
+  readonly primary?: DetectorEvent;
+  /** The layer the verdict names. */
+  readonly layer?: string;
+  /** For a non-finite verdict: where the first NaN/Inf came from. */
+  readonly source?: NonFiniteSource;
+  /** The numbers behind the verdict, in one sentence (the primary event's message). */
+  readonly evidence?: string;
+  /** Ranked remedies for the verdict (and then for the other events), each with the call that applies it. */
+  readonly fixes: readonly Remedy[];
   /** Records and steps seen. */
   readonly records: number;
   /** Step of the last record (absent with no records). */
@@ -57,7 +76,7 @@ export interface MonitorSummary {
   readonly decadesPer10Layers?: number;
   /** Every layer's summary over the last (up to 5) records, input first. */
   readonly layers: readonly LayerSummary[];
-  /** Remedies from the events, most frequent first. */
+  /** The remedies as text, in the order of `fixes` (or, without a verdict, most frequent first). */
   readonly remedies: readonly string[];
   /** The whole summary as readable text. */
   readonly text: string;
@@ -99,15 +118,59 @@ function layerSummaries(recent: readonly MonitorRecord[]): LayerSummary[] {
 }
 
 /**
- * Diagnoses a run from its history: which detectors fired (and where first), the first and last
- * layers' gradient norms, how fast gradients decay or grow with depth (orders of magnitude per 10
- * layers, from a least-squares fit of log10 ‖∇W_l‖ against depth over the last 5 records), and
- * the remedies the events suggested.
+ * Which verdict wins when several events fire at the same step: causes before symptoms. A NaN
+ * from the data, the loss or the forward pass comes first; exploding gradients explain large
+ * update ratios, and a too-high learning rate explains dead units; dead or saturated units explain
+ * vanishing gradients; a NaN made by the update or the backward pass follows what caused it.
+ */
+export const VERDICT_PRIORITY: readonly string[] = [
+  'non-finite:data',
+  'non-finite:loss',
+  'non-finite:forward',
+  'exploding',
+  'learning rate too high',
+  'dead units',
+  'saturated',
+  'non-finite:backward',
+  'non-finite:update',
+  'non-finite',
+  'vanishing',
+  'learning rate too low',
+];
+
+function priority(event: DetectorEvent): number {
+  const key = event.verdict === 'non-finite' && event.source ? `non-finite:${event.source}` : (event.verdict ?? '');
+  const index = VERDICT_PRIORITY.indexOf(key);
+  return index < 0 ? VERDICT_PRIORITY.length : index;
+}
+
+/**
+ * The event a run's verdict rests on: the earliest event with a verdict (the first sign of
+ * trouble is closest to its cause), ties at the same step broken by `VERDICT_PRIORITY`.
+ */
+export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | undefined {
+  return requireArray<DetectorEvent>('primaryEvent', 'events', events, 'an array of DetectorEvent')
+    .filter((event) => event.verdict !== undefined)
+    .reduce<DetectorEvent | undefined>((best, event) => {
+      if (!best) return event;
+      if (event.step !== best.step) return event.step < best.step ? event : best;
+      return priority(event) < priority(best) ? event : best;
+    }, undefined);
+}
+
+/**
+ * Diagnoses a run from its history: the verdict (healthy, vanishing, exploding, non-finite,
+ * saturated, dead units, learning rate too high / too low) from the earliest event, ties broken by
+ * `VERDICT_PRIORITY`, with the layer, the NaN source and the numbers behind it; which detectors fired
+ * (and where first); the first and last layers' gradient norms; how fast gradients decay or grow
+ * with depth (orders of magnitude per 10 layers, from a least-squares fit of log10 ‖∇W_l‖ against
+ * depth over the last 5 records); and the remedies, ranked for the model when `setup` is given
+ * (`monitor.summary()` passes it).
  *
  * @example
  * console.log(summarize(watcher.history).text);
  */
-export function summarize(history: MonitorHistory): MonitorSummary {
+export function summarize(history: MonitorHistory, setup?: TrainingSetup): MonitorSummary {
   const records = history.records;
   const losses = history.losses;
   const fired = new Map<string, { count: number; firstStep: number; layers: Set<string> }>();
@@ -120,30 +183,59 @@ export function summarize(history: MonitorHistory): MonitorSummary {
     event.remedies.forEach((remedy) => remedyCount.set(remedy, (remedyCount.get(remedy) ?? 0) + 1));
   }
   const firedList = [...fired].map(([detector, { count, firstStep, layers }]) => ({ detector, count, firstStep, layers: [...layers] }));
-  const remedies = [...remedyCount].sort((a, b) => b[1] - a[1]).map(([remedy]) => remedy);
+  const primary = primaryEvent(history.events);
+  const fixes: Remedy[] = [];
+  const ranked = (event: DetectorEvent) =>
+    setup ? rankRemedies(event, { ...setup, records: setup.records?.filter((record) => record.step <= event.step) }) : (event.fixes ?? []);
+  // The verdict's remedies first, then the best remedy for each other verdict found at the same
+  // step (later events are usually consequences of the first: dead units after a too-high rate).
+  const addFix = (fix: Remedy | undefined) => {
+    if (fix && !fixes.some((known) => known.id === fix.id)) fixes.push(fix);
+  };
+  if (primary) ranked(primary).forEach(addFix);
+  const verdicts = new Set(primary?.verdict ? [primary.verdict] : []);
+  for (const event of history.events) {
+    if (!event.verdict || verdicts.has(event.verdict) || (primary && event.step !== primary.step)) continue;
+    verdicts.add(event.verdict);
+    addFix(ranked(event).find((fix) => !fixes.some((known) => known.id === fix.id)));
+  }
+  const remedies = fixes.length > 0 ? fixes.map(remedyText) : [...remedyCount].sort((a, b) => b[1] - a[1]).map(([remedy]) => remedy);
   const lossInfo = {
     ...(losses.length ? { firstLoss: losses[0]!.loss, lastLoss: losses[losses.length - 1]!.loss } : {}),
   };
+  const verdictInfo = primary
+    ? {
+        primary,
+        ...(primary.layer ? { layer: primary.layer } : {}),
+        ...(primary.source ? { source: primary.source } : {}),
+        evidence: primary.message,
+      }
+    : {};
   if (records.length === 0) {
-    return { diagnosis: 'no data', records: 0, fired: firedList, layers: [], remedies, ...lossInfo, text: 'monitor: no records yet' };
+    return {
+      diagnosis: primary?.verdict ?? 'no data',
+      records: 0,
+      fired: firedList,
+      layers: [],
+      remedies,
+      fixes,
+      ...verdictInfo,
+      ...lossInfo,
+      text: 'monitor: no records yet',
+    };
   }
   const recent = records.slice(-5);
   const layers = layerSummaries(recent);
   const rate = 10 * slope(layers.map((layer) => layer.depth), layers.map((layer) => Math.log10(layer.gradientNorm)));
-  const firedNames = new Set(fired.keys());
-  const diagnosis: MonitorSummary['diagnosis'] = firedNames.has('nonFiniteValues')
-    ? 'non-finite'
-    : firedNames.has('explodingGradients')
-      ? 'exploding'
-      : firedNames.has('vanishingGradients')
-        ? 'vanishing'
-        : firedNames.size > 0
-          ? 'unhealthy'
-          : 'healthy';
+  const diagnosis: Diagnosis = primary?.verdict ?? (history.events.length > 0 ? 'unhealthy' : 'healthy');
   const firstLayer = layers[0]!;
   const lastLayer = layers[layers.length - 1]!;
+  const where = primary
+    ? ` at step ${primary.step}${primary.layer ? `, layer ${primary.layer}` : ''}${primary.source ? `, from ${SOURCE_PHRASES[primary.source]}` : ''}`
+    : '';
   const lines = [
-    `diagnosis: ${diagnosis} (${records.length} records, last step ${records[records.length - 1]!.step})`,
+    `diagnosis: ${diagnosis}${where} (${records.length} records, last step ${records[records.length - 1]!.step})`,
+    ...(primary ? [`evidence: ${primary.message}`] : []),
     ...(lossInfo.firstLoss !== undefined ? [`loss: ${formatNumber(lossInfo.firstLoss)} → ${formatNumber(lossInfo.lastLoss!)}`] : []),
     `gradient norm: first layer ${firstLayer.name} ${formatNumber(firstLayer.gradientNorm)}, last layer ${lastLayer.name} ${formatNumber(lastLayer.gradientNorm)}`,
     ...(Number.isFinite(rate)
@@ -156,10 +248,12 @@ export function summarize(history: MonitorHistory): MonitorSummary {
     ...firedList.map(
       (entry) => `${entry.detector} fired ${entry.count}× (first at step ${entry.firstStep}) in ${entry.layers.slice(0, 6).join(', ')}${entry.layers.length > 6 ? ' …' : ''}`,
     ),
-    ...(remedies.length ? ['try:', ...remedies.map((remedy) => `  - ${remedy}`)] : []),
+    ...(remedies.length ? [`try${fixes.length ? ' (ranked for this run)' : ''}:`, ...remedies.map((remedy, i) => `  ${i + 1}. ${remedy}`)] : []),
   ];
   return {
     diagnosis,
+    ...verdictInfo,
+    fixes,
     records: records.length,
     lastStep: records[records.length - 1]!.step,
     ...lossInfo,

@@ -1,0 +1,174 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerGroup } from './layer-groups.js';
+import type { Histogram } from './monitor-record.js';
+
+/** Longest row the values are folded into (see `LayerHistograms`). */
+const MAX_ROW = 4096;
+/** Keeps the largest value inside the last bucket: x = max maps to B·(1 − 2⁻²⁰) < B. */
+const INSIDE_LAST = 1 - 2 ** -20;
+
+/** Per layer, where its values sit in the concatenated vector. */
+interface Segment {
+  start: number;
+  length: number;
+}
+
+/**
+ * Histograms of every layer's gradients and weights in one pass on the device: equal-width
+ * buckets from each layer's min to its max, counted on the device (bucket counts, not values,
+ * come back — a few numbers per layer in the step's single readback).
+ *
+ * How, in a fixed number of kernels whatever the number of layers: the flattened tensors are
+ * concatenated and gathered into a [rows, R] matrix where each row belongs to one segment (a
+ * layer's gradients or its weights), short rows padded with a copy of the segment's first value
+ * (neutral for min and max; excluded from counts and sums). Row minima and maxima reduce to
+ * segment minima and maxima through a gather (`gatherND`: no host reads on any backend); each value's bucket ⌊(x − min)·B/(max − min)⌋ is
+ * counted with one `denseBincount` (padding and NaN land past its end and are not counted); a
+ * gather and a sum add the rows of each segment. Static index tensors are built once.
+ *
+ * Output layout (`measure`), over the 2·L segments (gradients of layers 0…L−1, then their weights):
+ * every segment's min, then every segment's max, then each segment's [counts (B), sum].
+ */
+export class LayerHistograms {
+  readonly buckets: number;
+  private readonly segments: Segment[];
+  private readonly rowCount: number;
+  private readonly gatherIndex: tf.Tensor3D;
+  private readonly bucketBase: tf.Tensor2D;
+  private readonly realMask: tf.Tensor2D;
+  private readonly segmentRows: tf.Tensor3D;
+  private readonly segmentRowsOrZero: tf.Tensor3D;
+  private readonly rowSegment: tf.Tensor2D;
+  /** denseBincount's "no weights" (count each value once). */
+  private readonly noWeights: tf.Tensor1D;
+
+  /** `sizes[i]` is the number of values of the i-th parameter in `groups.flatMap(g => g.params)` order. */
+  constructor(readonly groups: readonly LayerGroup[], sizes: readonly number[], buckets: number) {
+    this.buckets = buckets;
+    const layerSizes: number[] = [];
+    let parameter = 0;
+    for (const group of groups) {
+      let size = 0;
+      for (let i = 0; i < group.params.length; i++) size += sizes[parameter++]!;
+      layerSizes.push(size);
+    }
+    const total = layerSizes.reduce((a, b) => a + b, 0);
+    this.segments = [];
+    let start = 0;
+    for (const length of [...layerSizes, ...layerSizes]) {
+      this.segments.push({ start, length });
+      start += length;
+    }
+    const row = Math.max(1, Math.min(MAX_ROW, Math.max(...layerSizes)));
+    const gatherIndex: number[] = [];
+    const real: boolean[] = [];
+    const rowSegment: number[] = [];
+    const segmentRowLists: number[][] = [];
+    this.segments.forEach((segment, index) => {
+      const rows: number[] = [];
+      for (let offset = 0; offset < Math.max(segment.length, 1); offset += row) {
+        rows.push(rowSegment.length);
+        rowSegment.push(index);
+        for (let column = 0; column < row; column++) {
+          const isReal = offset + column < segment.length;
+          real.push(isReal);
+          gatherIndex.push(isReal ? segment.start + offset + column : Math.min(segment.start, Math.max(2 * total - 1, 0)));
+        }
+      }
+      segmentRowLists.push(rows);
+    });
+    const rowCount = rowSegment.length;
+    this.rowCount = rowCount;
+    const widest = Math.max(...segmentRowLists.map((rows) => rows.length));
+    const shape: [number, number] = [rowCount, row];
+    this.gatherIndex = tf.keep(tf.tensor3d(gatherIndex, [...shape, 1], 'int32'));
+    // Where a value's count goes in the flat [rows·B] bincount: row·B + bucket; padding goes past the end.
+    this.bucketBase = tf.keep(tf.tensor2d(real.map((isReal, i) => (isReal ? Math.floor(i / row) * buckets : rowCount * buckets)), shape, 'float32'));
+    this.realMask = tf.keep(tf.tensor2d(real.map((isReal) => (isReal ? 1 : 0)), shape, 'float32'));
+    const paddedRows = (pad: (rows: number[]) => number) =>
+      tf.keep(
+        tf.tensor3d(
+          segmentRowLists.flatMap((rows) => Array.from({ length: widest }, (_, i) => (i < rows.length ? rows[i]! : pad(rows)))),
+          [this.segments.length, widest, 1],
+          'int32',
+        ),
+      );
+    // Each segment's rows, padded by repeating its first row (neutral for min and max) …
+    this.segmentRows = paddedRows((rows) => rows[0]!);
+    // … or by an extra all-zero row (neutral for sums). Rows are never mixed, so a NaN stays in its segment.
+    this.segmentRowsOrZero = paddedRows(() => rowCount);
+    this.rowSegment = tf.keep(tf.tensor2d(rowSegment, [rowCount, 1], 'int32'));
+    this.noWeights = tf.keep(tf.tensor1d([], 'float32'));
+  }
+
+  /**
+   * The packed histograms of `gradients` and `weights` (one tensor per parameter, in
+   * `groups.flatMap(g => g.params)` order; a missing gradient counts as zeros). Call inside `tidy`.
+   */
+  measure(gradients: readonly tf.Tensor[], weights: readonly tf.Tensor[]): tf.Tensor1D {
+    const buckets = this.buckets;
+    const flat = tf.concat([...gradients, ...weights].map((tensor) => tf.reshape(tensor, [-1])));
+    // gatherND rather than gather: the wasm backend's gather reads every index on the host to check it.
+    const values = tf.gatherND(flat, this.gatherIndex) as tf.Tensor2D;
+    const segmentLow = tf.min(tf.gatherND(tf.min(values, 1), this.segmentRows), 1);
+    const segmentHigh = tf.max(tf.gatherND(tf.max(values, 1), this.segmentRows), 1);
+    const low = tf.gatherND(segmentLow, this.rowSegment) as tf.Tensor1D;
+    const range = tf.sub(tf.gatherND(segmentHigh, this.rowSegment), low);
+    const scale = tf.divNoNan(tf.scalar(buckets * INSIDE_LAST), range);
+    const position = tf.mul(tf.sub(values, tf.reshape(low, [-1, 1])), tf.reshape(scale, [-1, 1]));
+    // NaN fails the comparison and goes, like padding, past the end of the bincount, which ignores it.
+    // (One flat bincount: tfjs 4.22's WebGPU denseBincount miscounts 2-D inputs wider than `size`.)
+    const bucket = tf.cast(
+      tf.where(
+        tf.greaterEqual(position, 0),
+        tf.add(tf.floor(position), this.bucketBase),
+        tf.add(this.bucketBase, this.rowCount * buckets),
+      ),
+      'int32',
+    );
+    const counts = tf.reshape(tf.denseBincount(tf.reshape(bucket, [-1]) as tf.Tensor1D, this.noWeights, this.rowCount * buckets), [
+      this.rowCount,
+      buckets,
+    ]);
+    const rowSums = tf.sum(tf.mul(values, this.realMask), 1, true);
+    const perRow = tf.concat([tf.concat([counts, rowSums], 1), tf.zeros([1, buckets + 1])]);
+    const perSegment = tf.sum(tf.gatherND(perRow, this.segmentRowsOrZero), 1);
+    return tf.concat([segmentLow, segmentHigh, tf.reshape(perSegment, [-1])]) as tf.Tensor1D;
+  }
+
+  /**
+   * Histograms from `measure`'s read-back values: `gradients[l]` and `weights[l]` per layer, with
+   * `sumSquares` taken from the layer's norms (‖·‖², measured by the monitor).
+   */
+  decode(
+    packed: readonly number[],
+    gradientNorms: readonly number[],
+    weightNorms: readonly number[],
+  ): { gradients: Histogram[]; weights: Histogram[] } {
+    const buckets = this.buckets;
+    const segmentCount = this.segments.length;
+    const layerCount = segmentCount / 2;
+    const histograms = this.segments.map((segment, index): Histogram => {
+      const min = packed[index]!;
+      const max = packed[segmentCount + index]!;
+      const offset = 2 * segmentCount + index * (buckets + 1);
+      const norm = index < layerCount ? gradientNorms[index]! : weightNorms[index - layerCount]!;
+      const width = (max - min) / buckets;
+      return {
+        min,
+        max,
+        count: segment.length,
+        sum: packed[offset + buckets]!,
+        sumSquares: norm * norm,
+        bucketLimits: Array.from({ length: buckets }, (_, i) => (i === buckets - 1 ? max : min + (i + 1) * width)),
+        bucketCounts: packed.slice(offset, offset + buckets),
+      };
+    });
+    return { gradients: histograms.slice(0, layerCount), weights: histograms.slice(layerCount) };
+  }
+
+  /** Frees the static index tensors. */
+  dispose(): void {
+    tf.dispose([this.gatherIndex, this.bucketBase, this.realMask, this.segmentRows, this.segmentRowsOrZero, this.rowSegment, this.noWeights]);
+  }
+}

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+import { describeParams } from '@gs/core';
+import { residualMlp } from '@gs/residual';
+import { describe, expect, it } from 'vitest';
+import type { DetectorEvent, Verdict } from './detector.js';
+import { initialLayerWeights } from './initial-weights.js';
+import { describeArchitecture } from './model-architecture.js';
+import type { MonitorRecord } from './monitor-record.js';
+import { rankRemedies, type TrainingSetup } from './rank-remedies.js';
+
+function event(verdict: Verdict, extra: Partial<DetectorEvent> = {}): DetectorEvent {
+  return { detector: 'test', verdict, step: 0, layers: [], value: 1, message: '', remedies: [], action: 'warn', ...extra };
+}
+
+/** The set-up of a Sequential MLP with the given activation and kernel standard deviation. */
+function mlpSetup(activation: string, stddev: number, optimizer: TrainingSetup['optimizer'], ratio = 1e-3): TrainingSetup {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 32, activation: activation as 'relu', inputShape: [32], name: 'd0' }));
+  model.add(tf.layers.dense({ units: 32, activation: activation as 'relu', name: 'd1' }));
+  model.add(tf.layers.dense({ units: 1, name: 'head' }));
+  const params = describeParams(model);
+  // Kernel norms for N(0, stddev²): ‖W‖ = stddev·√(fanIn·fanOut); biases 0.
+  const norms = params.map((param) => (param.role === 'kernel' ? stddev * Math.sqrt(param.shape[0]! * param.shape[1]!) : 0));
+  const record: MonitorRecord = {
+    step: 0,
+    gradientNorm: 1,
+    layers: ['d0', 'd1', 'head'].map((name, depth) => ({ name, depth, gradientNorm: 1, weightNorm: 1, updateRatio: ratio })),
+    extras: {},
+  };
+  const setup = { architecture: describeArchitecture(params, model), initialWeights: initialLayerWeights(params, norms), optimizer, records: [record] };
+  model.dispose();
+  return setup;
+}
+
+const ids = (remedies: { id: string }[]) => remedies.map((remedy) => remedy.id);
+const he = Math.SQRT2 / Math.sqrt(32); // He-normal standard deviation for fanIn 32
+const sgd = { className: 'SGD', learningRate: 3 };
+
+describe('rankRemedies: ranked from the evidence, never what the model already has', () => {
+  it('a too-high learning rate comes first with a rate aimed at ratio ≈ 3e-3, and the call that sets it', () => {
+    const fixes = rankRemedies(event('learning rate too high'), mlpSetup('relu', he, sgd, 0.3));
+    expect(fixes[0]).toMatchObject({ id: 'lowerLearningRate', call: 'tf.train.sgd(0.03)', parameters: { learningRate: 0.03 } });
+    expect(ids(fixes)).toEqual(['lowerLearningRate', 'warmup', 'clipGlobalNorm']);
+  });
+
+  it('vanishing in a ReLU net with He kernels and Adam: no He init, no Adam — normalization and residuals', () => {
+    const fixes = rankRemedies(event('vanishing'), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-3 }));
+    expect(ids(fixes)).toEqual(['batchNormalization', 'residualReZero']);
+  });
+
+  it('vanishing in a sigmoid net with SGD: ReLU + He first, then normalization, residuals, Adam', () => {
+    const fixes = rankRemedies(event('vanishing'), mlpSetup('sigmoid', 0.18, { className: 'SGD', learningRate: 0.1 }));
+    expect(ids(fixes)).toEqual(['reluHe', 'batchNormalization', 'residualReZero', 'adaptiveOptimizer']);
+    expect(fixes[0]!.call).toBe("initialize(await replaceActivation(model, 'sigmoid', 'relu'), 'he')");
+  });
+
+  it('exploding from N(0, 1) kernels: He init of the amplifying layer first, with its measured gain', () => {
+    const fixes = rankRemedies(event('exploding', { layer: 'd0' }), mlpSetup('relu', 1, sgd));
+    expect(fixes[0]).toMatchObject({ id: 'heInit', call: "initialize(model, 'he')" });
+    expect(fixes[0]!.reason).toMatch(/amplifies the signal 4× per layer.*g = rms\(W\)·√fanIn = 5\.66/);
+  });
+
+  it('no clipping suggested when a clipping plugin already runs, no normalization in a normalized net', () => {
+    const setup = mlpSetup('relu', 1, sgd);
+    const withClip = rankRemedies(event('exploding', { layer: 'd0' }), { ...setup, plugins: ['clipByGlobalNorm'] });
+    expect(ids(withClip)).not.toContain('clipGlobalNorm');
+    expect(ids(withClip)).not.toContain('adaptiveClip');
+    const model = residualMlp({ inputShape: [4], depth: 2, width: 8, norm: 'layerNormalization', gate: 'reZero' });
+    const normalized = { architecture: describeArchitecture(describeParams(model), model) };
+    const vanishing = ids(rankRemedies(event('vanishing'), normalized));
+    expect(vanishing).toContain('adaptiveOptimizer');
+    expect(vanishing.filter((id) => /Normalization|residual/.test(id))).toEqual([]);
+    model.dispose();
+  });
+
+  it("a NaN from Adam's update with ε = 0: raise ε first", () => {
+    const fixes = rankRemedies(event('non-finite', { source: 'update' }), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-3, epsilon: 0 }));
+    expect(fixes[0]).toMatchObject({ id: 'raiseAdamEpsilon', call: 'tf.train.adam(0.001, 0.9, 0.999, 1e-7)' });
+  });
+
+  it('a NaN from the data or the loss: fix those first, then keep the weights finite', () => {
+    expect(ids(rankRemedies(event('non-finite', { source: 'data' }), mlpSetup('relu', he, sgd)))).toEqual(['cleanData', 'nonFiniteSkip']);
+    expect(ids(rankRemedies(event('non-finite', { source: 'loss' }), mlpSetup('relu', he, sgd)))).toEqual(['stableLoss', 'nonFiniteSkip']);
+  });
+
+  it('a stalled run: a larger learning rate (×1000 at most), Adam only when the optimizer is not adaptive', () => {
+    const fixes = rankRemedies(event('learning rate too low'), mlpSetup('relu', he, { className: 'SGD', learningRate: 1e-6 }, 1e-8));
+    expect(fixes[0]).toMatchObject({ id: 'raiseLearningRate', call: 'tf.train.sgd(0.001)' });
+    expect(ids(rankRemedies(event('learning rate too low'), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-6 }, 1e-8)))).toEqual([
+      'raiseLearningRate',
+    ]);
+  });
+});

@@ -1,0 +1,393 @@
+import { invalidOption } from '@gs/core';
+import { requireObject } from './argument-checks.js';
+import { formatNumber, type DetectorEvent } from './detector.js';
+import { activationGain, amplification, type InitialLayerWeights } from './initial-weights.js';
+import type { LayerArchitecture, ModelArchitecture } from './model-architecture.js';
+import type { MonitorRecord } from './monitor-record.js';
+import type { Remedy, RemedyId } from './remedy.js';
+
+/** The wrapped optimizer's class and settings, as remedies need them. */
+export interface OptimizerSettings {
+  /** tfjs class name: `SGD`, `Adam`, `Momentum`, `RMSProp`, … */
+  readonly className: string;
+  /** The learning rate, when the optimizer has one. */
+  readonly learningRate?: number;
+  /** Adam/Adamax/RMSProp/Adagrad/Adadelta's ε, when set. */
+  readonly epsilon?: number;
+  /** Momentum's (or RMSProp's) momentum, when set. */
+  readonly momentum?: number;
+}
+
+/** What the monitor knows about the run, from which remedies are ranked and filtered. */
+export interface TrainingSetup {
+  /** The model's layers (kind, activation, branch, gate). */
+  readonly architecture?: ModelArchitecture;
+  /** Each layer's weights at the first measured step. */
+  readonly initialWeights?: ReadonlyMap<string, InitialLayerWeights>;
+  /** The optimizer's class and settings. */
+  readonly optimizer?: OptimizerSettings;
+  /** Names of the other plugins in the step (from their records), e.g. `clipByGlobalNorm`. */
+  readonly plugins?: readonly string[];
+  /** The records up to the event, oldest first. */
+  readonly records?: readonly MonitorRecord[];
+}
+
+const ADAPTIVE_OPTIMIZERS = ['Adam', 'Adamax', 'RMSProp', 'Adagrad', 'Adadelta'];
+const RELU_LIKE = ['relu', 'relu6', 'elu', 'selu', 'swish', 'gelu', 'mish'];
+const SATURATING = ['sigmoid', 'tanh', 'hardSigmoid', 'softsign'];
+const FACTORIES: Record<string, string> = {
+  SGD: 'sgd',
+  Adam: 'adam',
+  Momentum: 'momentum',
+  RMSProp: 'rmsprop',
+  Adagrad: 'adagrad',
+  Adadelta: 'adadelta',
+  Adamax: 'adamax',
+};
+
+function median(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return Number.NaN;
+  const middle = finite.length >> 1;
+  return finite.length % 2 ? finite[middle]! : (finite[middle - 1]! + finite[middle]!) / 2;
+}
+
+/** One significant digit: 0.0347 → 0.03. */
+function round(value: number): number {
+  return Number(value.toPrecision(1));
+}
+
+/** The tfjs call that builds the same optimizer with learning rate `learningRate`. */
+export function optimizerCall(optimizer: OptimizerSettings | undefined, learningRate: number): string {
+  if (typeof learningRate !== 'number' || !(learningRate > 0)) invalidOption('optimizerCall', 'learningRate', 'a positive number', learningRate);
+  const factory = FACTORIES[optimizer?.className ?? ''] ?? 'sgd';
+  const momentum = factory === 'momentum' ? `, ${optimizer?.momentum ?? 0.9}` : '';
+  return `tf.train.${factory}(${learningRate}${momentum})`;
+}
+
+function weightLayers(setup: TrainingSetup): LayerArchitecture[] {
+  return [...(setup.architecture?.layers.values() ?? [])].filter((layer) => layer.weightLayer && !layer.branch);
+}
+
+/**
+ * Whether every weight layer's initial kernel keeps the signal's scale for its activation
+ * (amplification a = g / gain(activation) in [0.7, 1.5]: He for ReLU, Xavier/LeCun-like for tanh/linear).
+ */
+function variancePreserving(setup: TrainingSetup): boolean {
+  const layers = weightLayers(setup).filter((layer) => layer.kind !== 'recurrent');
+  if (!setup.initialWeights || layers.length === 0) return false;
+  return layers.every((layer) => {
+    const weights = setup.initialWeights!.get(layer.name);
+    if (!weights || weights.zero || weights.kernelGain === undefined) return true;
+    const a = weights.kernelGain / activationGain(layer.activation);
+    return a >= 0.7 && a <= 1.5;
+  });
+}
+
+/** Median update-to-weight ratio of the weight layers in the newest record. */
+function updateRatio(setup: TrainingSetup): number {
+  const record = setup.records?.[setup.records.length - 1];
+  if (!record) return Number.NaN;
+  const weight = new Set(weightLayers(setup).map((layer) => layer.name));
+  const layers = weight.size > 0 ? record.layers.filter((layer) => weight.has(layer.name)) : record.layers;
+  return median(layers.map((layer) => layer.updateRatio));
+}
+
+/**
+ * A clipping threshold: the median global gradient norm of the records before the newest one
+ * (rounded, at least 0.1), or 1 when there is no earlier record to learn it from.
+ */
+function clipThreshold(setup: TrainingSetup): { threshold: number; measured: boolean } {
+  const records = setup.records ?? [];
+  const typical = median(records.slice(0, -1).map((record) => record.gradientNorm).filter((norm) => Number.isFinite(norm) && norm > 0));
+  return Number.isFinite(typical) ? { threshold: Math.max(round(typical), 0.1), measured: true } : { threshold: 1, measured: false };
+}
+
+/**
+ * Ranks the remedies for an event, best first, from the evidence (verdict, source, culprit layer,
+ * update ratios, typical gradient norm) and the model's own configuration (activations, initial
+ * weight scale, normalization, residual gates, optimizer class, learning rate, Adam's ε, plugins
+ * already in the step). Never suggests what the run already has: no "use Adam" for Adam, no He
+ * init for a net whose kernels are already variance-preserving, no normalization for a normalized
+ * net, no clipping when a clipping plugin runs.
+ *
+ * @example
+ * rankRemedies(event, { architecture, initialWeights, optimizer: { className: 'SGD', learningRate: 3 } })[0].call;
+ * // 'tf.train.sgd(0.01)'
+ */
+export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): Remedy[] {
+  requireObject('rankRemedies', 'event', event, 'a DetectorEvent', ['detector', 'step']);
+  requireObject('rankRemedies', 'setup', setup, 'a TrainingSetup object (monitor.trainingSetup())');
+  const architecture = setup.architecture;
+  const optimizer = setup.optimizer;
+  const learningRate = optimizer?.learningRate;
+  const adaptive = optimizer ? ADAPTIVE_OPTIMIZERS.includes(optimizer.className) : false;
+  const activations = architecture?.activations ?? [];
+  const hasNormalization = (architecture?.normalization.length ?? 0) > 0;
+  const plugins = setup.plugins ?? [];
+  const culprit = event.layer ? architecture?.layers.get(event.layer) : undefined;
+  const ratio = updateRatio(setup);
+  const preserving = variancePreserving(setup);
+  const sequenceModel = Boolean(architecture?.recurrent) || activations.length === 0;
+  const remedies: Remedy[] = [];
+  const add = (remedy: Remedy | undefined) => {
+    if (remedy && !remedies.some((existing) => existing.id === remedy.id)) remedies.push(remedy);
+  };
+
+  // With evidence that the rate is too high, aim the update ratio at ~3e-3; otherwise one decade lower.
+  const lowerLearningRate = (): Remedy | undefined => {
+    if (learningRate === undefined) return undefined;
+    const fromRatio = event.verdict === 'learning rate too high' && Number.isFinite(ratio) && ratio > 0;
+    const factor = fromRatio ? Math.min(0.3, Math.max(1e-3, 3e-3 / ratio)) : 0.1;
+    const next = round(learningRate * factor);
+    return {
+      id: 'lowerLearningRate',
+      action: `lower the learning rate from ${formatNumber(learningRate)} to ${formatNumber(next)}`,
+      call: optimizerCall(optimizer, next),
+      from: '@tensorflow/tfjs',
+      reason: fromRatio
+        ? `the update-to-weight ratio ‖ΔW‖/‖W‖ is ${formatNumber(ratio)} (median over layers; healthy ≈ 1e-3, CS231n); this aims at ≈ 3e-3`
+        : Number.isFinite(ratio)
+          ? `smaller steps keep the weights from overflowing (update-to-weight ratio now ${formatNumber(ratio)})`
+          : 'smaller steps keep the weights from overflowing',
+      parameters: { learningRate: next },
+    };
+  };
+  const raiseLearningRate = (): Remedy | undefined => {
+    if (learningRate === undefined) return undefined;
+    const factor = Number.isFinite(ratio) && ratio > 0 ? Math.min(1000, Math.max(3, 1e-3 / ratio)) : 10;
+    const next = round(learningRate * factor);
+    return {
+      id: 'raiseLearningRate',
+      action: `raise the learning rate from ${formatNumber(learningRate)} to ${formatNumber(next)}`,
+      call: optimizerCall(optimizer, next),
+      from: '@tensorflow/tfjs',
+      reason: `the update-to-weight ratio ‖ΔW‖/‖W‖ is ${formatNumber(ratio)} in every layer (healthy ≈ 1e-3, CS231n): the weights barely move`,
+      parameters: { learningRate: next },
+    };
+  };
+  const warmup = (): Remedy => ({
+    id: 'warmup',
+    action: 'warm the learning rate up from 0 over the first 100 steps',
+    call: 'stabilize(optimizer, [warmup({ steps: 100 })])',
+    from: '@gs/optim',
+    reason: 'large early updates are what blows up; a warm-up lets the weights settle first (Goyal et al. 2017)',
+    parameters: { steps: 100 },
+  });
+  const adaptiveOptimizer = (): Remedy | undefined =>
+    adaptive
+      ? undefined
+      : {
+          id: 'adaptiveOptimizer',
+          action: `use Adam instead of ${optimizer?.className ?? 'plain SGD'}`,
+          call: 'tf.train.adam(3e-4)',
+          from: '@tensorflow/tfjs',
+          reason: 'per-parameter step sizes let layers with small gradients learn too (Kingma & Ba 2015; 3e-4 as in Karpathy\'s "A Recipe for Training Neural Networks")',
+          parameters: { learningRate: 3e-4 },
+        };
+  const initialize = (scheme: 'he' | 'xavier' | 'orthogonal', reason: string): Remedy => ({
+    id: scheme === 'he' ? 'heInit' : scheme === 'xavier' ? 'xavierInit' : 'orthogonalInit',
+    action: `re-initialize with ${scheme === 'he' ? 'He' : scheme === 'xavier' ? 'Xavier' : 'orthogonal'} kernels (gain from each layer's activation) and zero biases`,
+    call: `initialize(model, '${scheme}')`,
+    from: '@gs/initializers',
+    reason,
+    parameters: { scheme },
+  });
+  const normalization = (reason: string): Remedy | undefined => {
+    if (hasNormalization) return undefined;
+    const kind = sequenceModel ? 'layer' : 'batch';
+    return {
+      id: kind === 'batch' ? 'batchNormalization' : 'layerNormalization',
+      action: `insert ${kind} normalization after every Dense/Conv layer (before its activation)`,
+      call: `insertNormalization(model, { kind: '${kind}' })`,
+      from: '@gs/normalization',
+      reason,
+      parameters: { kind },
+    };
+  };
+  const reluHe = (): Remedy | undefined => {
+    const from = activations.find((activation) => SATURATING.includes(activation));
+    if (!from) return undefined;
+    return {
+      id: 'reluHe',
+      action: `replace ${from} with ReLU and re-initialize with He`,
+      call: `initialize(await replaceActivation(model, '${from}', 'relu'), 'he')`,
+      from: '@gs/monitor + @gs/initializers',
+      reason: `${from}′ ≤ ${from === 'sigmoid' ? '1/4' : '1'} shrinks gradients at every layer; ReLU + He keeps their scale (He et al. 2015)`,
+      parameters: { from, to: 'relu', scheme: 'he' },
+    };
+  };
+  const residualReZero = (): Remedy | undefined =>
+    architecture?.residual
+      ? undefined
+      : {
+          id: 'residualReZero',
+          action: 'add residual connections with a ReZero gate (a change to the architecture, by hand)',
+          call: 'residual(x, branchLayers, { gate: reZero() })',
+          from: '@gs/residual',
+          reason: 'the shortcut carries the gradient past the layers that shrink it (He et al. 2016; Bachlechner et al. 2020)',
+        };
+  const clipGlobalNorm = (reason: string): Remedy | undefined => {
+    if (plugins.some((name) => /clip/i.test(name))) return undefined;
+    const { threshold, measured } = clipThreshold(setup);
+    return {
+      id: 'clipGlobalNorm',
+      action: `clip the global gradient norm at ${formatNumber(threshold)}${measured ? ' (the typical norm of this run so far)' : ''}`,
+      call: `stabilize(optimizer, [clipByGlobalNorm(${threshold})])`,
+      from: '@gs/clipping',
+      reason,
+      parameters: { threshold },
+    };
+  };
+  const nonFiniteSkip = (): Remedy | undefined =>
+    plugins.includes('nonFinite')
+      ? undefined
+      : {
+          id: 'nonFiniteSkip',
+          action: 'skip steps whose gradients are NaN/Inf so the weights stay finite while you fix the cause',
+          call: "stabilize(optimizer, [nonFinite({ policy: 'skip' })])",
+          from: '@gs/clipping',
+          reason: 'one NaN step writes NaN into every weight it touches',
+        };
+  const amplifyingInit = (): Remedy | undefined => {
+    const weights = culprit ? setup.initialWeights?.get(culprit.name) : undefined;
+    const gain = culprit ? amplification(culprit, weights) : Number.NaN;
+    if (culprit?.kind === 'recurrent') {
+      return initialize('orthogonal', `${culprit.name}'s recurrent kernel amplifies the state ${formatNumber(gain)}× over the sequence; an orthogonal recurrent kernel keeps its norm (Saxe et al. 2014)`);
+    }
+    if (Number.isFinite(gain) && gain >= 1.5) {
+      const scheme = RELU_LIKE.includes(culprit?.activation ?? '') ? 'he' : 'xavier';
+      return initialize(scheme, `${culprit!.name}'s initial kernel amplifies the signal ${formatNumber(gain)}× per layer (1 keeps it; gain g = rms(W)·√fanIn = ${formatNumber(weights!.kernelGain!)})`);
+    }
+    return undefined;
+  };
+
+  switch (event.verdict) {
+    case 'vanishing':
+      add(reluHe());
+      if (!preserving && activations.some((activation) => RELU_LIKE.includes(activation))) {
+        add(initialize('he', 'the kernels are not scaled for ReLU (He: Var(W) = 2/fanIn keeps gradient scale across layers)'));
+      }
+      add(normalization('normalizing each layer keeps activations — and so gradients — at unit scale (Ioffe & Szegedy 2015)'));
+      add(residualReZero());
+      add(adaptiveOptimizer());
+      break;
+    case 'exploding':
+      add(amplifyingInit());
+      add(clipGlobalNorm('rescales every step to a bounded norm, min(1, c/‖g‖) (Pascanu et al. 2013)'));
+      if (Number.isFinite(ratio) && ratio > 1e-2) add(lowerLearningRate());
+      add(normalization('normalization keeps activations at unit scale however the weights grow'));
+      if (!plugins.some((name) => /clip/i.test(name))) {
+        add({
+          id: 'adaptiveClip',
+          action: 'clip each unit\'s gradient relative to its weights (AGC)',
+          call: 'stabilize(optimizer, [adaptiveClip()])',
+          from: '@gs/clipping',
+          reason: 'bounds ‖G‖/‖W‖ per unit (Brock et al. 2021)',
+        });
+      }
+      break;
+    case 'non-finite':
+      if (event.source === 'data') {
+        add({
+          id: 'cleanData',
+          action: 'remove or impute NaN/Inf in the inputs before training',
+          call: 'tf.where(tf.isNaN(xs), tf.zerosLike(xs), xs)',
+          from: '@tensorflow/tfjs',
+          reason: 'the inputs themselves contain NaN/Inf',
+        });
+      } else if (event.source === 'loss') {
+        add({
+          id: 'stableLoss',
+          action: 'guard the loss against log(0) and division by 0',
+          call: 'tf.log(tf.add(x, 1e-7)) / tf.div(a, tf.add(b, 1e-7)), or a built-in tf.losses.* loss',
+          from: '@tensorflow/tfjs',
+          reason: 'the model outputs are finite but the loss is not',
+        });
+      } else if (event.source === 'update') {
+        if (optimizer && ADAPTIVE_OPTIMIZERS.includes(optimizer.className) && optimizer.epsilon !== undefined && optimizer.epsilon < 1e-8) {
+          add({
+            id: 'raiseAdamEpsilon',
+            action: `raise ${optimizer.className}'s epsilon from ${formatNumber(optimizer.epsilon)} to 1e-7`,
+            call: `tf.train.${FACTORIES[optimizer.className] ?? 'adam'}(${learningRate ?? 0.001}, 0.9, 0.999, 1e-7)`,
+            from: '@tensorflow/tfjs',
+            reason: 'with ε = 0 a parameter whose gradient is exactly 0 gets the update 0/0 = NaN',
+            parameters: { epsilon: 1e-7 },
+          });
+        }
+        if (!Number.isFinite(ratio) || ratio > 1e-2) add(lowerLearningRate());
+      } else {
+        add(amplifyingInit());
+        add(clipGlobalNorm('keeps one huge gradient from overflowing the weights (Pascanu et al. 2013)'));
+      }
+      add(nonFiniteSkip());
+      if (event.source === 'forward' || event.source === 'backward' || event.source === undefined) add(lowerLearningRate());
+      break;
+    case 'learning rate too high':
+      add(lowerLearningRate());
+      add(warmup());
+      add(clipGlobalNorm('bounds each step while the learning rate is too large'));
+      break;
+    case 'learning rate too low':
+      add(raiseLearningRate());
+      add(adaptiveOptimizer());
+      break;
+    case 'dead units':
+      if (Number.isFinite(ratio) && ratio > 1e-2) add(lowerLearningRate());
+      add(
+        initialize(
+          'he',
+          preserving
+            ? 'the kernels are already variance-preserving, so the biases (or an earlier update) killed the units: this resets every bias to 0 (Lu et al. 2019)'
+            : 'resets every bias to 0 and every kernel to He scale, reviving units that negative biases or a bad init killed (Lu et al. 2019)',
+        ),
+      );
+      if (activations.includes('relu')) {
+        add({
+          id: 'eluActivation',
+          action: 'replace ReLU with ELU, whose units never stop passing a gradient',
+          call: "replaceActivation(model, 'relu', 'elu')",
+          from: '@gs/monitor',
+          reason: 'ELU has a non-zero slope for negative inputs (Clevert et al. 2016)',
+          parameters: { from: 'relu', to: 'elu' },
+        });
+      }
+      add(normalization('normalizing pre-activations keeps about half of the units active (Ioffe & Szegedy 2015)'));
+      break;
+    case 'saturated': {
+      const weights = culprit ? setup.initialWeights?.get(culprit.name) : undefined;
+      const gain = culprit ? amplification(culprit, weights) : Number.NaN;
+      if (!preserving || (Number.isFinite(gain) && gain > 1.5)) {
+        add(initialize('xavier', `the kernels push pre-activations into the flat part of the activation${Number.isFinite(gain) ? ` (${culprit!.name} amplifies ${formatNumber(gain)}× per layer)` : ''}; Xavier keeps them in the linear range (Glorot & Bengio 2010)`));
+      }
+      add(normalization('normalizing before the activation keeps pre-activations near 0, where the slope is largest'));
+      add(reluHe());
+      break;
+    }
+    default:
+      break;
+  }
+  return remedies;
+}
+
+/** The remedy ids `rankRemedies` can return, for documentation and tests. */
+export const REMEDY_IDS: readonly RemedyId[] = [
+  'lowerLearningRate',
+  'raiseLearningRate',
+  'warmup',
+  'adaptiveOptimizer',
+  'raiseAdamEpsilon',
+  'heInit',
+  'xavierInit',
+  'orthogonalInit',
+  'reluHe',
+  'eluActivation',
+  'batchNormalization',
+  'layerNormalization',
+  'residualReZero',
+  'clipGlobalNorm',
+  'adaptiveClip',
+  'nonFiniteSkip',
+  'cleanData',
+  'stableLoss',
+];
