@@ -92,8 +92,11 @@ function describeFlags(flags: readonly number[], params: readonly ParamInfo[]): 
  * - `'zero'`: every non-finite gradient entry is replaced by 0 (`g ← isFinite(g) ? g : 0`); the
  *   step goes on with the finite entries.
  * - `'skip'` (default): a step in which any gradient entry is non-finite leaves every weight
- *   unchanged (`ctx.skipUpdateIf`: the variables are restored with `where` after the update) and
- *   is counted. All gradients of such a step are passed to the wrapped optimizer as zeros, so its
+ *   unchanged (`ctx.skipUpdateIf`: each variable is restored bit for bit with one select after
+ *   the update) and is counted. It is decided from core's shared Σg² per parameter
+ *   (`ctx.reductions`, one read of the gradients for all plugins), which is non-finite exactly when
+ *   the parameter has a NaN/±Infinity entry or is so large that its squared norm overflows float32
+ *   (‖g‖ > ~1.8e19 — Adam's second moment could not hold it either), so such a step counts too. All gradients of such a step are passed to the wrapped optimizer as zeros, so its
  *   state is not poisoned by NaN — but it still runs: its iteration counter advances and its
  *   moments decay (Adam: `m ← β₁m`, `v ← β₂v`, bias correction moves on; momentum:
  *   `velocity ← μ·velocity`). After `maxConsecutive` skipped steps in a row, the next report throws

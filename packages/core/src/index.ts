@@ -20,7 +20,7 @@ export {
   type VariableGradients,
 } from './stabilized-optimizer.js';
 export { selectIf } from './select-if.js';
-export { StepScope, type StepScopeOptions } from './step-scope.js';
+export { createStepContext, type StandaloneStep, type StepScopeOptions } from './step-scope.js';
 export { sumOfSquares } from './sum-of-squares.js';
 export { UnitLayout } from './unit-layout.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';

@@ -33,15 +33,9 @@ export interface StepScopeOptions {
 
 /**
  * The per-step state behind the hooks' `StepContext`: the shared reductions, the lazy gradient
- * scalings and the skip conditions of one step. `StabilizedOptimizer` makes one per step; it is
- * exported to run a plugin's hooks outside an optimizer (unit tests of plugins, tools). Tensors it
+ * scalings and the skip conditions of one step. `StabilizedOptimizer` makes one per step (internal
+ * to core; `createStepContext` is the exported way to run hooks outside an optimizer). Tensors it
  * makes live until `dispose()`.
- *
- * @example
- * const scope = new StepScope({ step: 0, reporting: true, params, variables, optimizer, incomingGradients: grads, record: () => {} });
- * scope.inTransform = true;
- * const out = plugin.transformGradients?.(grads, scope.contextFor(plugin.name));
- * scope.dispose();
  */
 export class StepScope {
   /** The lazy gradient scalings of this step (`ctx.scaleGradients`, `ctx.zeroGradientsIf`). */
@@ -105,4 +99,30 @@ export class StepScope {
     this.inTransform = false;
     this.scalings.dispose();
   }
+}
+
+/** A step context made by `createStepContext`, with what the step decided. */
+export interface StandaloneStep {
+  /** The context to pass to `transformGradients` (the gradient methods may be called). */
+  readonly context: StepContext;
+  /** Conditions passed to `ctx.skipUpdateIf` so far (the plugin's tensors: read them before its scope ends). */
+  readonly skipConditions: readonly tf.Tensor[];
+  /** Frees what the step's reductions and scalings made (results read from the context included). */
+  dispose(): void;
+}
+
+/**
+ * A step context for running a plugin's `transformGradients` outside an optimizer — a plugin's unit
+ * tests, or a tool that inspects what a plugin does to some gradients — with the same shared
+ * reductions and lazy scalings as inside `stabilize`. Records go to `options.record`.
+ *
+ * @example
+ * const step = createStepContext({ step: 0, reporting: true, params, variables, optimizer, incomingGradients: grads, record: () => {} });
+ * const out = tf.tidy(() => plugin.transformGradients?.(grads, step.context));
+ * step.dispose();
+ */
+export function createStepContext(options: StepScopeOptions, key = 'plugin'): StandaloneStep {
+  const scope = new StepScope(options);
+  scope.inTransform = true;
+  return { context: scope.contextFor(key), skipConditions: scope.skipConditions, dispose: () => scope.dispose() };
 }
