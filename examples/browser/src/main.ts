@@ -1,4 +1,6 @@
 import { setupBackend } from '@gs/backends';
+import { runAtlasView } from './atlas-view.js';
+import { runDepthView } from './depth-view.js';
 import {
   CLASSES,
   type ClippingName,
@@ -11,7 +13,9 @@ import {
   layerNormsChart,
   lossChart,
   renderSvg,
+  BROWSER_ATLAS_PLAN,
   runConfiguration,
+  uploadDigits,
 } from '@gs/example-demo';
 import { loadDigits } from './load-digits.js';
 import { mountDiagnoseView } from './diagnose-view.js';
@@ -30,6 +34,18 @@ function applyUrlParameters(): boolean {
   }
   return parameters.get('autostart') === '1';
 }
+
+/** Writes the controls into the URL (replacing the history entry), so a configuration can be shared as a link. */
+function saveUrlParameters(extra: Record<string, string> = {}): void {
+  const parameters = new URLSearchParams();
+  new FormData(form).forEach((value, name) => parameters.set(name, String(value)));
+  for (const [name, value] of Object.entries(extra)) parameters.set(name, value);
+  history.replaceState(null, '', `${location.pathname}?${parameters}`);
+  byId<HTMLAnchorElement>('share').href = location.href;
+}
+
+/** Finished runs shown side by side: the loss and per-layer charts overlay them, heat-maps sit next to each other. */
+const compared: RunResult[] = [];
 
 function readConfiguration(): { configuration: RunConfiguration; steps: number } {
   const values = new FormData(form);
@@ -65,13 +81,14 @@ async function drawCharts(configuration: RunConfiguration, layers: string[], his
     history,
     events: [],
   } as unknown as RunResult;
-  const [loss, heatmap, layerNorms] = await Promise.all([
-    renderSvg(lossChart('training loss', [partial])),
-    renderSvg(gradientHeatmapChart(partial)),
-    renderSvg(layerNormsChart('gradient norm per layer', [partial])),
+  const runs = [...compared, partial];
+  const [loss, heatmaps, layerNorms] = await Promise.all([
+    renderSvg(lossChart('training loss', runs)),
+    Promise.all(runs.map((run) => renderSvg(gradientHeatmapChart(run)))),
+    renderSvg(layerNormsChart('gradient norm per layer', runs)),
   ]);
   byId('loss-chart').innerHTML = loss;
-  byId('heatmap-chart').innerHTML = heatmap;
+  byId('heatmap-chart').innerHTML = heatmaps.map((svg) => `<div class="heatmap">${svg}</div>`).join('');
   byId('layer-chart').innerHTML = layerNorms;
 }
 
@@ -84,9 +101,15 @@ function showEvent(event: DetectorEvent): void {
 async function train(data: { train: DigitSet; test: DigitSet }): Promise<void> {
   const button = byId<HTMLButtonElement>('train');
   button.disabled = true;
+  delete status.dataset.state;
   byId('events').replaceChildren();
   try {
     const { configuration, steps } = readConfiguration();
+    saveUrlParameters();
+    // Titles tell compared runs apart; the same title twice gets a counter.
+    const repeats = compared.filter((run) => run.configuration.title.startsWith(configuration.title)).length;
+    if (repeats > 0) configuration.title = `${configuration.title} (#${repeats + 1})`;
+    configuration.id = `browser-${compared.length + 1}`;
     const history: StepRecord[] = [];
     let lastDraw = 0;
     status.textContent = `training ${configuration.title}…`;
@@ -107,6 +130,7 @@ async function train(data: { train: DigitSet; test: DigitSet }): Promise<void> {
       },
     });
     await drawCharts(configuration, result.layers, result.history);
+    compared.push(result);
     status.textContent =
       `done · test accuracy ${(result.testAccuracy * 100).toFixed(1)} % (chance ${100 / CLASSES} %) · ` +
       `final loss ${result.finalLoss.toFixed(4)} · ${result.events.length} detector events · ${result.seconds.toFixed(1)} s`;
@@ -131,10 +155,60 @@ async function main(): Promise<void> {
     event.preventDefault();
     void train(data);
   });
+  byId('clear').addEventListener('click', () => {
+    compared.length = 0;
+    for (const id of ['loss-chart', 'heatmap-chart', 'layer-chart']) byId(id).replaceChildren();
+  });
   byId<HTMLButtonElement>('train').disabled = false;
+  const view = new URLSearchParams(location.search).get('view');
+  byId<HTMLButtonElement>('atlas-start').addEventListener('click', () => void showAtlas(data));
+  byId<HTMLButtonElement>('depth-start').addEventListener('click', () => void showDepth(data));
   const diagnosing = mountDiagnoseView(byId('diagnose'), data.train);
-  if (autostart) await train(data);
+  if (autostart && view === 'atlas') await showAtlas(data);
+  else if (autostart && view === 'depth') await showDepth(data);
+  else if (autostart) await train(data);
   await diagnosing;
+}
+
+/** The atlas view: the phase diagram filled in cell by cell on this page's backend. */
+async function showAtlas(data: { train: DigitSet; test: DigitSet }): Promise<void> {
+  saveUrlParameters({ view: 'atlas' });
+  const tensors = uploadDigits(data);
+  try {
+    // ?atlasSteps=…&atlasMaxDepth=… shrink the live atlas (the browser test uses a small one).
+    const parameters = new URLSearchParams(location.search);
+    const maxDepth = Number(parameters.get('atlasMaxDepth') ?? Infinity);
+    const plan = {
+      ...BROWSER_ATLAS_PLAN,
+      steps: Number(parameters.get('atlasSteps') ?? BROWSER_ATLAS_PLAN.steps),
+      depths: BROWSER_ATLAS_PLAN.depths.filter((depth) => depth <= maxDepth),
+    };
+    await runAtlasView(tensors, byId('atlas-chart'), byId('atlas-status'), plan);
+  } catch (error) {
+    byId('atlas-status').textContent = `error: ${(error as Error).message}`;
+    byId('atlas-status').dataset.state = 'error';
+  } finally {
+    tensors.dispose();
+  }
+}
+
+/** The depth view: plain tanh at criticality vs tfjs's default vs ReZero, at the depth of the form. */
+async function showDepth(data: { train: DigitSet; test: DigitSet }): Promise<void> {
+  saveUrlParameters({ view: 'depth' });
+  const tensors = uploadDigits(data);
+  const values = new FormData(form);
+  try {
+    await runDepthView(
+      tensors,
+      { accuracy: byId('depth-accuracy-chart'), loss: byId('depth-loss-chart'), status: byId('depth-status') },
+      { depth: Number(values.get('depth')), steps: Number(values.get('steps')), width: 32 },
+    );
+  } catch (error) {
+    byId('depth-status').textContent = `error: ${(error as Error).message}`;
+    byId('depth-status').dataset.state = 'error';
+  } finally {
+    tensors.dispose();
+  }
 }
 
 main().catch((error: Error) => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ it('the CLI trains configurations in worker processes (--jobs 2) and writes the 
     const only = ['sigmoid-baseline', 'sigmoid-rezero', 'relu-normal-baseline'];
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [cli, '--backend', 'wasm', '--jobs', '2', '--only', only.join(','), '--depth', '3', '--width', '8', '--steps', '4', '--batch-size', '16', '--out', out, '--no-progress'],
+      [cli, '--backend', 'wasm', '--jobs', '2', '--only', only.join(','), '--depth', '3', '--width', '8', '--steps', '4', '--batch-size', '16', '--out', out, '--no-progress', '--no-warmup-case'],
       { env: { ...process.env, INIT_CWD: '' }, timeout: 240_000 },
     );
     expect(stdout).toContain('Backend: wasm');
@@ -25,6 +25,8 @@ it('the CLI trains configurations in worker processes (--jobs 2) and writes the 
     expect(results.runs.map((run) => run.configuration.id)).toEqual(only);
     for (const run of results.runs) expect(run.history).toHaveLength(4);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('sigmoid + ReZero residual');
+    // The warmup case (6 blocks × 512, run after the others) was skipped as asked.
+    expect(existsSync(join(out, 'warmup-case.json'))).toBe(false);
     // One TensorBoard run per configuration, written by the worker processes, and how to open them.
     for (const id of only) expect(readdirSync(join(out, 'tensorboard', id))).toEqual([expect.stringMatching(/^events\.out\.tfevents\./)]);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('tensorboard --logdir tensorboard');

@@ -30,6 +30,8 @@ export interface RunConfiguration {
   residual: ResidualName;
   optimizer: OptimizerName;
   learningRate: number;
+  /** Adam's ε (tfjs default 1e-7 when absent). */
+  epsilon?: number;
   /** Gradient transforms, applied in this order. */
   clipping: ClippingName[];
   /** Seed of the weights. */
@@ -68,6 +70,13 @@ const SIGMOID_BASELINE: Remedy = {
   clipping: [],
 };
 
+/**
+ * Adam's step is lr·m̂/(√v̂ + ε): with tfjs's default ε = 1e-7 a gradient of 1e-14 (the first layer of
+ * the vanishing sigmoid net) moves its weights by ~lr·1e-7, no more than SGD would; with ε far below
+ * the gradient the step is ~lr whatever the gradient's scale — Adam's cure for vanishing gradients.
+ */
+export const SMALL_EPSILON = 1e-16;
+
 const VANISHING: Remedy[] = [
   SIGMOID_BASELINE,
   { ...SIGMOID_BASELINE, id: 'relu-he', title: 'ReLU + He init', activation: 'relu', initializer: 'he', learningRate: 0.05 },
@@ -76,6 +85,15 @@ const VANISHING: Remedy[] = [
   { ...SIGMOID_BASELINE, id: 'sigmoid-rezero', title: 'sigmoid + ReZero residual', residual: 'rezero' },
   { ...SIGMOID_BASELINE, id: 'sigmoid-orthogonal', title: 'sigmoid + orthogonal init', initializer: 'orthogonal' },
   { ...SIGMOID_BASELINE, id: 'sigmoid-adam', title: 'sigmoid + Adam (instead of SGD)', optimizer: 'adam', learningRate: 1e-3 },
+  {
+    ...SIGMOID_BASELINE,
+    id: 'sigmoid-adam-small-eps',
+    title: `sigmoid + Adam with ε = ${SMALL_EPSILON}`,
+    optimizer: 'adam',
+    learningRate: 1e-3,
+    epsilon: SMALL_EPSILON,
+  },
+  { ...SIGMOID_BASELINE, id: 'tanh-xavier', title: 'tanh + Xavier init', activation: 'tanh', initializer: 'xavier' },
   {
     ...SIGMOID_BASELINE,
     id: 'combined',

@@ -1,6 +1,7 @@
 import type { BackendChoice } from '@gs/backends';
 import { type DemoSize, type RunConfiguration, demoConfigurations } from './configuration.js';
 import type { DigitSplit } from './digit-set.js';
+import { type LearningRateSweep, applyLearningRates } from './learning-rate-sweep.js';
 import { runInWorkers } from './parallel-runs.js';
 import { type RunResult, type StepRecord, runConfiguration } from './run-configuration.js';
 import { type SigmoidCurve, matrixProductNorms, sigmoidCurve } from './seed-figures.js';
@@ -17,6 +18,8 @@ export interface DemoResult {
   seconds: number;
   /** The folder (relative to the report) with one TensorBoard run per configuration, when written. */
   tensorBoard?: string;
+  /** The learning-rate sweep the configurations' rates came from, when there was one. */
+  sweep?: LearningRateSweep;
 }
 
 /** Options for `runDemo`. */
@@ -41,6 +44,8 @@ export interface DemoOptions {
   onRunEnd?: (result: RunResult) => void;
   /** Write TensorBoard logs of every configuration under `<reportDirectory>/tensorboard/<configuration id>/`. */
   reportDirectory?: string;
+  /** Train each configuration with the learning rate this sweep chose for it. */
+  sweep?: LearningRateSweep;
 }
 
 /** Runs the seed figures and every configuration; the backend must already be set up. */
@@ -53,7 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     'orthogonal': await matrixProductNorms({ kind: 'orthogonal' }),
     'N(0, 1/4) entries (variance-scaled)': await matrixProductNorms({ kind: 'varianceScaled' }),
   };
-  const configurations = demoConfigurations(size).filter(
+  const configurations = applyLearningRates(demoConfigurations(size), options.sweep).filter(
     (configuration) => !options.only || options.only.includes(configuration.id),
   );
   const every = options.every ?? Math.max(1, Math.round(size.steps / 20));
@@ -98,5 +103,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     runs,
     seconds: (performance.now() - started) / 1000,
     ...(options.reportDirectory ? { tensorBoard: TENSORBOARD_FOLDER } : {}),
+    ...(options.sweep ? { sweep: options.sweep } : {}),
   };
 }

@@ -9,6 +9,8 @@ import {
   sigmoidChart,
 } from './charts.js';
 import type { DemoResult } from './demo.js';
+import { sweepSection } from './learning-rate-sweep.js';
+import { sectionLinks } from './section-links.js';
 import type { RunResult } from './run-configuration.js';
 
 /** Formats a number for the results table: 3 significant digits, exponent form when far from 1. */
@@ -75,6 +77,25 @@ tensorboard --logdir ${demo.tensorBoard}
 `;
 }
 
+/** The sweep table and why Adam's ε and Xavier-for-ReLU rows look the way they do. */
+function remediesExplained(demo: DemoResult): string {
+  const titles = new Map(demo.runs.map((run) => [run.configuration.id, run.configuration.title]));
+  return `${sweepSection(demo.sweep, titles)}
+**Adam's ε.** Adam moves a weight by lr·m̂/(√v̂ + ε). The first layer of the vanishing sigmoid net
+gets gradients near 1e-14; with tfjs's default ε = 1e-7 that step is lr·1e-14/1e-7 = lr·1e-7 — as
+stuck as SGD. With ε = 1e-16 (below the gradient) the step is ~lr whatever the gradient's scale:
+that is how an adaptive optimizer undoes vanishing gradients, and why the "Adam" row alone can look
+like it does nothing.
+
+**Xavier for ReLU vs tanh.** Xavier/Glorot init has variance 2/(fan-in + fan-out) = 1/width for a
+square layer, i.e. σ_w² = 1: the critical point of tanh (χ₁ = σ_w²·E[tanh′²] = 1 at σ_b² = 0), so the
+"tanh + Xavier" net keeps its gradients. ReLU passes only half of the signal's second moment
+(E[relu′(z)²] = ½), so its critical point is σ_w² = 2 (He init): with Xavier, χ₁ = ½ and the gradient
+halves at every layer (½²⁰ ≈ 1e-6 over 20 layers) — the "ReLU + Xavier" row.
+
+`;
+}
+
 /**
  * Writes the demo's report into `directory`: `report.md` (results table, seed-figure numbers,
  * links to the charts, how to open the TensorBoard logs), `results.json` (every number), and the SVG charts under `charts/`.
@@ -120,7 +141,7 @@ over all parameters at any recorded step (before clipping).
 
 ${resultsTable(demo.runs)}
 
-${tensorBoardSection(demo)}## The seed's figures
+${tensorBoardSection(demo)}${remediesExplained(demo)}${sectionLinks(directory)}## The seed's figures
 
 ![](${sigmoidFile})
 

@@ -81,7 +81,7 @@ async function testAccuracy(model: tf.LayersModel, test: DigitSet): Promise<numb
 
 function createOptimizer(configuration: RunConfiguration): tf.Optimizer {
   return configuration.optimizer === 'adam'
-    ? tf.train.adam(configuration.learningRate)
+    ? tf.train.adam(configuration.learningRate, 0.9, 0.999, configuration.epsilon)
     : tf.train.sgd(configuration.learningRate);
 }
 

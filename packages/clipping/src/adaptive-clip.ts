@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  rejectUnknownOptions,
-  requirePositive,
+  invalidOption,
   requireNonNegative,
+  requireOptions,
+  requireParamInfo,
+  requireParamInfos,
+  requirePositive,
+  requireTensor,
   type ParamInfo,
   type StabilityPlugin,
 } from '@gs/core';
@@ -35,6 +39,8 @@ const DIVISION_GUARD = 1e-6;
  * adaptiveClip({ clipping: 0.01, exclude: excludeOutputLayer });
  */
 export function excludeOutputLayer(param: ParamInfo, params: readonly ParamInfo[]): boolean {
+  requireParamInfo('excludeOutputLayer', 'param', param);
+  requireParamInfos('excludeOutputLayer', 'params', params);
   const deepest = Math.max(...params.map((p) => p.depth));
   return param.depth === deepest;
 }
@@ -48,6 +54,7 @@ export function excludeOutputLayer(param: ParamInfo, params: readonly ParamInfo[
  * unitwiseNorm(kernel); // [in, out] kernel → [1, out] column norms
  */
 export function unitwiseNorm(x: tf.Tensor): tf.Tensor {
+  requireTensor('unitwiseNorm', 'x', x);
   return tf.tidy(() => {
     if (x.rank <= 1) return tf.sqrt(tf.sum(tf.square(x)));
     const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
@@ -62,9 +69,7 @@ function selectorFor(exclude: ParamSelector | undefined): (param: ParamInfo, par
     const names = new Set(exclude);
     return (param) => names.has(param.name) || names.has(param.layerName);
   }
-  throw new RangeError(
-    `adaptiveClip: exclude must be an array of parameter or layer names or a predicate (param, params) => boolean, got ${JSON.stringify(exclude)}`,
-  );
+  return invalidOption('adaptiveClip', 'exclude', 'an array of parameter or layer names or a predicate (param, params) => boolean', exclude);
 }
 
 /**
@@ -89,13 +94,10 @@ function selectorFor(exclude: ParamSelector | undefined): (param: ParamInfo, par
  */
 export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin {
   const where = 'adaptiveClip';
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-  }
-  rejectUnknownOptions(where, options, ['clipping', 'eps', 'exclude']);
-  const clipping = requirePositive(where, 'clipping', options.clipping ?? 0.01);
-  const eps = requireNonNegative(where, 'eps', options.eps ?? 1e-3);
-  const isExcluded = selectorFor(options.exclude);
+  const opts = requireOptions<AdaptiveClipOptions>(where, options, ['clipping', 'eps', 'exclude']);
+  const clipping = requirePositive(where, 'clipping', opts.clipping ?? 0.01);
+  const eps = requireNonNegative(where, 'eps', opts.eps ?? 1e-3);
+  const isExcluded = selectorFor(opts.exclude);
   let clippedFor: readonly ParamInfo[] | undefined;
   let included: boolean[] = [];
   let units: number[] = [];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInRange, requireInteger, type StabilityPlugin } from '@gs/core';
+import { requireInRange, requireInteger, requireOptions, requireTensor, type StabilityPlugin } from '@gs/core';
 import { globalNorm, globalNormScale } from './global-norm.js';
 import { mapGradients, selectLike } from './gradient-map.js';
 
@@ -25,6 +25,10 @@ const EPS = 1e-6;
  * percentileOfSorted(tf.tensor1d([1, 2, 3, Infinity]), tf.scalar(3), 50); // 2
  */
 export function percentileOfSorted(ascending: tf.Tensor1D, count: tf.Scalar, percentile: number): tf.Scalar {
+  const where = 'percentileOfSorted';
+  requireTensor(where, 'ascending', ascending, 1);
+  requireTensor(where, 'count', count, 0);
+  requireInRange(where, 'percentile', percentile, 0, 100);
   return tf.tidy(() => {
     const last = tf.maximum(tf.sub(count, 1), 0);
     const position = tf.mul(last, percentile / 100);
@@ -66,12 +70,9 @@ export function percentileOfSorted(ascending: tf.Tensor1D, count: tf.Scalar, per
  */
 export function autoClip(options: AutoClipOptions = {}): StabilityPlugin {
   const where = 'autoClip';
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-  }
-  rejectUnknownOptions(where, options, ['percentile', 'history']);
-  const percentile = requireInRange(where, 'percentile', options.percentile ?? 10, 0, 100, { lowOpen: true });
-  const size = requireInteger(where, 'history', options.history ?? 1000);
+  const opts = requireOptions<AutoClipOptions>(where, options, ['percentile', 'history']);
+  const percentile = requireInRange(where, 'percentile', opts.percentile ?? 10, 0, 100, { lowOpen: true });
+  const size = requireInteger(where, 'history', opts.history ?? 1000);
   let history: tf.Variable | undefined;
   let count: tf.Variable | undefined;
   let slots: tf.Tensor | undefined;

@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite, requireNonNegative, requireOneOf, requirePositive, sumOfSquares, type GradientMap } from '@gs/core';
+import {
+  invalidOption,
+  requireFinite,
+  requireNonNegative,
+  requireOneOf,
+  requireOptions,
+  requirePositive,
+  requireTensor,
+  sumOfSquares,
+  type GradientMap,
+} from '@gs/core';
 import { mapGradients } from './gradient-map.js';
 
 /** The norms `globalNorm` and `clipByGlobalNorm` support: L2 (default), L1 and the max norm. */
@@ -28,23 +38,19 @@ export interface ClippedGradients {
 
 /** Checks a gradient map argument. */
 export function requireGradientMap(where: string, grads: unknown): GradientMap {
-  if (grads == null || typeof grads !== 'object' || Array.isArray(grads)) {
-    throw new TypeError(`${where}: grads must be a map of variable name → gradient tensor, got ${Array.isArray(grads) ? 'an array' : String(grads)}`);
-  }
+  const isMap = grads !== null && typeof grads === 'object' && Object.getPrototypeOf(grads) === Object.prototype;
+  if (!isMap) invalidOption(where, 'grads', 'a map of variable name → gradient tensor', grads);
   for (const [name, gradient] of Object.entries(grads)) {
-    if (!(gradient instanceof tf.Tensor)) throw new TypeError(`${where}: grads['${name}'] must be a tf.Tensor`);
+    if (!(gradient instanceof tf.Tensor)) invalidOption(where, `grads['${name}']`, 'a tf.Tensor', gradient);
   }
   return grads as GradientMap;
 }
 
 /** Validates the options shared by `clipGradsByGlobalNorm` and `clipByGlobalNorm`. */
 export function validateGlobalNormOptions(where: string, options: GlobalNormOptions): Required<GlobalNormOptions> {
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-  }
-  rejectUnknownOptions(where, options, ['normType', 'eps']);
-  const normType = requireOneOf(where, 'normType', options.normType ?? 2, NORM_TYPES);
-  const eps = requireNonNegative(where, 'eps', options.eps ?? 1e-6);
+  const opts = requireOptions<GlobalNormOptions>(where, options, ['normType', 'eps']);
+  const normType = requireOneOf(where, 'normType', opts.normType ?? 2, NORM_TYPES);
+  const eps = requireNonNegative(where, 'eps', opts.eps ?? 1e-6);
   return { normType, eps };
 }
 
@@ -80,6 +86,11 @@ export function globalNorm(grads: GradientMap, normType: NormType = 2): tf.Scala
  * const scale = globalNormScale(globalNorm(grads), 1.0, 1e-6); // 1 when the norm is ≤ 1
  */
 export function globalNormScale(norm: tf.Scalar, max: number | tf.Scalar, eps: number): tf.Scalar {
+  const where = 'globalNormScale';
+  requireTensor(where, 'norm', norm, 0);
+  if (max instanceof tf.Tensor) requireTensor(where, 'max', max, 0);
+  else requirePositive(where, 'max', max);
+  requireNonNegative(where, 'eps', eps);
   return tf.tidy(() => tf.minimum(1, tf.div(max, tf.add(norm, eps))) as tf.Scalar);
 }
 

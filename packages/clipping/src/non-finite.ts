@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  rejectUnknownOptions,
+  requireOptions,
   requireInteger,
   requireOneOf,
   selectIf,
@@ -130,12 +130,9 @@ function describeFlags(flags: readonly number[], params: readonly ParamInfo[]): 
  */
 export function nonFinite(options: NonFiniteOptions = {}): NonFinitePlugin {
   const where = 'nonFinite';
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-  }
-  rejectUnknownOptions(where, options, ['policy', 'maxConsecutive']);
-  const policy = requireOneOf<NonFinitePolicy>(where, 'policy', options.policy ?? 'skip', ['skip', 'zero', 'throw']);
-  const maxConsecutive = requireInteger(where, 'maxConsecutive', options.maxConsecutive ?? 10);
+  const opts = requireOptions<NonFiniteOptions>(where, options, ['policy', 'maxConsecutive']);
+  const policy = requireOneOf<NonFinitePolicy>(where, 'policy', opts.policy ?? 'skip', ['skip', 'zero', 'throw']);
+  const maxConsecutive = requireInteger(where, 'maxConsecutive', opts.maxConsecutive ?? 10);
   const limit = policy === 'throw' ? 1 : maxConsecutive;
   const stats: NonFiniteStats = { nonFiniteSteps: 0, consecutive: 0, lastReportedStep: -1 };
   let state: DeviceState | undefined;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
-  rejectUnknownOptions,
+  requireOptions,
   requireInRange,
   requireInteger,
   requireNonNegative,
@@ -62,15 +62,12 @@ const SCALE_EPS = 1e-6;
  */
 export function zClip(options: ZClipOptions = {}): StabilityPlugin {
   const where = 'zClip';
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`${where}: options must be an object, got ${String(options)}`);
-  }
-  rejectUnknownOptions(where, options, ['alpha', 'zThreshold', 'warmup', 'clipTo', 'eps']);
-  const alpha = requireInRange(where, 'alpha', options.alpha ?? 0.97, 0, 1, { lowOpen: true, highOpen: true });
-  const zThreshold = requirePositive(where, 'zThreshold', options.zThreshold ?? 2.5);
-  const warmup = requireInteger(where, 'warmup', options.warmup ?? 25);
-  const clipTo = requireOneOf<ZClipTarget>(where, 'clipTo', options.clipTo ?? 'threshold', ['threshold', 'reciprocal']);
-  const eps = requireNonNegative(where, 'eps', options.eps ?? 1e-6);
+  const opts = requireOptions<ZClipOptions>(where, options, ['alpha', 'zThreshold', 'warmup', 'clipTo', 'eps']);
+  const alpha = requireInRange(where, 'alpha', opts.alpha ?? 0.97, 0, 1, { lowOpen: true, highOpen: true });
+  const zThreshold = requirePositive(where, 'zThreshold', opts.zThreshold ?? 2.5);
+  const warmup = requireInteger(where, 'warmup', opts.warmup ?? 25);
+  const clipTo = requireOneOf<ZClipTarget>(where, 'clipTo', opts.clipTo ?? 'threshold', ['threshold', 'reciprocal']);
+  const eps = requireNonNegative(where, 'eps', opts.eps ?? 1e-6);
 
   let state: { warmupNorms: tf.Variable; mean: tf.Variable; variance: tf.Variable; count: tf.Variable; slots: tf.Tensor } | undefined;
 

@@ -1,7 +1,15 @@
 export type { GradientReductions } from './gradient-reductions.js';
 export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
-export { AUTOMATIC_REPORT_LAG, FitCallback } from './fit-callback.js';
-export { describeParams, describeVariables, roleFromName, type ParamInfo, type ParamRole } from './param-info.js';
+export { AUTOMATIC_REPORT_LAG, type FitCallback } from './fit-callback.js';
+export {
+  describeParams,
+  describeVariables,
+  requireParamInfo,
+  requireParamInfos,
+  roleFromName,
+  type ParamInfo,
+  type ParamRole,
+} from './param-info.js';
 export type {
   GradientMap,
   PluginReportView,
@@ -24,21 +32,28 @@ export { createStepContext, type StandaloneStep, type StepScopeOptions } from '.
 export { sumOfSquares } from './sum-of-squares.js';
 export { UnitLayout } from './unit-layout.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
+export { LAYER_ARGUMENT_NAMES, requireLayerArgs } from './layer-arguments.js';
 export {
   describeValue,
   invalidOption,
   rejectFactory,
   rejectUnknownOptions,
+  requireArray,
+  requireBatch,
   requireBoolean,
   requireFinite,
   requireFunction,
   requireInRange,
   requireInteger,
+  requireLayer,
   requireModel,
   requireNonNegative,
   requireOneOf,
+  requireOptimizer,
   requireOptions,
   requirePositive,
+  requireShape,
   requireString,
   requireTensor,
+  type RequireOptionsSettings,
 } from './validate.js';

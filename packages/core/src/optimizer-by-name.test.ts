@@ -40,7 +40,7 @@ describe('optimizerByName', () => {
 
   it('stabilize and createTrainer reject an unknown name with the known ones listed', () => {
     expect(() => stabilize('adamw' as OptimizerName)).toThrow(/stabilize: optimizer must be a tf\.Optimizer .* or one of .*'adam', 'Adam'.*got "adamw"/);
-    expect(() => createTrainer({ optimizer: 'nadam' as OptimizerName })).toThrow(/stabilize: optimizer must be .*'rmsprop'.*got "nadam"/);
+    expect(() => createTrainer({ optimizer: 'nadam' as OptimizerName })).toThrow(/createTrainer: optimizer must be .*'rmsprop'.*got "nadam"/);
   });
 });
 

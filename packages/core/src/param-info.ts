@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkCallSite, invalidOption, requireArray, requireModel, requireString } from './validate.js';
 
 /**
  * What a trainable parameter is for, taken from the last part of its weight name
@@ -51,6 +52,7 @@ const ROLE_BY_WEIGHT_NAME: Record<string, ParamRole> = {
 
 /** The role of a weight from its name: `dense_Dense1/kernel` → `'kernel'`, `x/recurrent_kernel` → `'recurrentKernel'`. */
 export function roleFromName(variableName: string): ParamRole {
+  requireString('roleFromName', 'variableName', variableName);
   const last = variableName.slice(variableName.lastIndexOf('/') + 1).replace(/_\d+$/, '');
   return ROLE_BY_WEIGHT_NAME[last] ?? last;
 }
@@ -65,6 +67,9 @@ function layerNameFromVariable(variableName: string): string {
  * the name's prefix before the last `/`, depth is the order in which layers first appear.
  */
 export function describeVariables(variables: readonly tf.Variable[]): ParamInfo[] {
+  requireArray('describeVariables', 'variables', variables, (variable, label) =>
+    variable instanceof tf.Variable ? variable : invalidOption('describeVariables', label, 'a tf.Variable', variable),
+  );
   const depthOfLayer = new Map<string, number>();
   return variables.map((variable, index) => {
     const layerName = layerNameFromVariable(variable.name);
@@ -93,6 +98,7 @@ function activationOf(layer: tf.layers.Layer): string | undefined {
  * describeParams(model).map((p) => `${p.depth} ${p.layerName} ${p.role} [${p.shape}]`);
  */
 export function describeParams(model: tf.LayersModel): ParamInfo[] {
+  requireModel('describeParams', 'model', model);
   const ownerByVariable = new Map<string, tf.layers.Layer>();
   const layerDepth = new Map<tf.layers.Layer, number>();
   const visit = (layer: tf.layers.Layer): void => {
@@ -128,3 +134,30 @@ export function describeParams(model: tf.LayersModel): ParamInfo[] {
     };
   });
 }
+
+/**
+ * A `ParamInfo` (as `describeParams` makes them): checks the fields code relies on, for public
+ * functions that take parameters from users (selectors, groupings).
+ */
+export function requireParamInfo(where: string, option: string, value: unknown): ParamInfo {
+  checkCallSite('requireParamInfo', where, option);
+  const param = value as Partial<ParamInfo> | null;
+  const ok =
+    param !== null &&
+    typeof param === 'object' &&
+    typeof param.name === 'string' &&
+    typeof param.layerName === 'string' &&
+    typeof param.role === 'string' &&
+    Array.isArray(param.shape) &&
+    Number.isInteger(param.depth) &&
+    Number.isInteger(param.index);
+  if (!ok) invalidOption(where, option, 'a ParamInfo (from describeParams(model) or ctx.params)', value);
+  return value as ParamInfo;
+}
+
+/** A list of `ParamInfo`. */
+export function requireParamInfos(where: string, option: string, value: unknown): ParamInfo[] {
+  checkCallSite('requireParamInfos', where, option);
+  return requireArray(where, option, value, (item, label) => requireParamInfo(where, label, item));
+}
+

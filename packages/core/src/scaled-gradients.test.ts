@@ -3,6 +3,7 @@ import { countKernelLaunches, describeBackends, expectClose, testBackends } from
 import { expect, it } from 'vitest';
 import type { GradientMap } from './plugin.js';
 import { stabilize } from './stabilized-optimizer.js';
+import { createStepContext } from './step-scope.js';
 import { SHAPES, gradients, makeScope, values } from './test-utils.js';
 
 const NAMES = Object.keys(SHAPES);
@@ -75,6 +76,21 @@ describeBackends('ctx.scaleGradients and ctx.zeroGradientsIf', await testBackend
     expect(() => ctx.scaleGradients(grads, 2)).toThrow(/plugin 'test': scaleGradients can only be called from transformGradients/);
     tf.dispose(Object.values(grads));
     dispose();
+  });
+
+  it('createStepContext gives a transform context outside an optimizer and names a bad option', async () => {
+    const optimizer = tf.train.sgd(0.1);
+    const grads = gradients(['d/bias']);
+    const params = [{ name: 'd/bias', layerName: 'd', role: 'bias', shape: [3], depth: 0, index: 0 }];
+    const options = { step: 0, reporting: true, params, variables: new Map(), optimizer, incomingGradients: grads, record: () => {} };
+    const standalone = createStepContext(options);
+    await expectClose(standalone.context.scaleGradients(grads, 2)['d/bias']!, values([3], 3).map((g) => 2 * g));
+    standalone.dispose();
+    expect(() => createStepContext({ ...options, step: -1 })).toThrow(/createStepContext: step must be an integer ≥ 0, got -1/);
+    expect(() => createStepContext({ ...options, variables: {} as Map<string, tf.Variable> })).toThrow(/createStepContext: variables must be a Map/);
+    expect(() => createStepContext({ ...options, recrod: () => {} } as typeof options)).toThrow(/createStepContext: unknown option 'recrod'/);
+    tf.dispose(Object.values(grads));
+    optimizer.dispose();
   });
 
   it('inside an optimizer: a lazily scaled map trains exactly like the same scaling done by hand', async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { requireTensor } from './validate.js';
 
 /**
  * `condition ? whenTrue : whenFalse` for whole tensors, with a scalar (or one-element) boolean or
@@ -14,6 +15,9 @@ import * as tf from '@tensorflow/tfjs';
  * variable.assign(selectIf(skip, before, variable)); // undo an update when `skip` holds
  */
 export function selectIf(condition: tf.Tensor, whenTrue: tf.Tensor, whenFalse: tf.Tensor): tf.Tensor {
+  requireTensor('selectIf', 'condition', condition);
+  requireTensor('selectIf', 'whenTrue', whenTrue);
+  requireTensor('selectIf', 'whenFalse', whenFalse);
   return tf.tidy(() => new ConditionalSelect().select(condition, whenTrue, whenFalse));
 }
 

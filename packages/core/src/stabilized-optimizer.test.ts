@@ -438,9 +438,12 @@ describe('bad input', () => {
   });
 
   it('rejects a non-optimizer, a non-array plugin list, a nameless plugin and a bad every', () => {
-    expect(() => stabilize({ minimize() {} } as unknown as tf.Optimizer)).toThrow(/optimizer must be a tf\.Optimizer.*got Object/);
+    expect(() => stabilize({ minimize() {} } as unknown as tf.Optimizer)).toThrow(/optimizer must be a tf\.Optimizer.*got \{\}/);
     expect(() => stabilize('adamm' as unknown as tf.Optimizer)).toThrow(/stabilize: optimizer must be a tf\.Optimizer.*'adam'.*got "adamm"/);
-    expect(() => stabilize(tf.train.sgd(0.1), {} as unknown as StabilityPlugin[])).toThrow(/plugins must be an array/);
+    expect(() => stabilize(42 as unknown as tf.Optimizer)).toThrow(/stabilize: optimizer must be a tf\.Optimizer.*got 42/);
+    expect(() => stabilize(null as unknown as tf.Optimizer)).toThrow(/stabilize: optimizer must be a tf\.Optimizer.*got null/);
+    expect(() => stabilize(undefined as unknown as tf.Optimizer)).toThrow(/model\.optimizer is undefined until model\.compile/);
+    expect(() => stabilize(tf.train.sgd(0.1), {} as unknown as StabilityPlugin[])).toThrow(/stabilize: plugins must be an array/);
     expect(() => stabilize(tf.train.sgd(0.1), [{} as StabilityPlugin])).toThrow(/plugins\[0\] has no name/);
     expect(() => stabilize(tf.train.sgd(0.1), [], { every: 0 })).toThrow(/every must be an integer ≥ 1, got 0/);
     expect(() => stabilize(tf.train.sgd(0.1), [], { every: 1.5 })).toThrow(/every must be an integer ≥ 1, got 1.5/);

@@ -14,7 +14,8 @@ import type { ConditionalSelect } from './select-if.js';
 import { StepScope } from './step-scope.js';
 import { UnitLayout } from './unit-layout.js';
 import { SELECT_MANY, useMultiOutputKernels } from './webgpu-kernels.js';
-import { rejectFactory, requireInteger, requireModel, requireOptions } from './validate.js';
+import { validatePlugins, type PluginSlot } from './plugin-list.js';
+import { invalidOption, requireInteger, requireModel, requireOptimizer, requireOptions } from './validate.js';
 
 /** Options for `stabilize`. */
 export interface StabilizeOptions {
@@ -36,10 +37,6 @@ export interface StepOutcome {
   report: Promise<StepReport>;
 }
 
-interface PluginSlot {
-  plugin: StabilityPlugin;
-  key: string;
-}
 
 /** One gradient with its variable name, as optimizers receive it. */
 export interface NamedGradient {
@@ -56,33 +53,6 @@ const LOSS_KEY = 'loss';
 /** How many scheduled reports `waitForReports` remembers (it waits at most this many − 1 steps behind). */
 const RECENT_REPORTS_KEPT = 8;
 const STABILIZED = Symbol.for('gradient-stability.StabilizedOptimizer');
-const HOOKS = ['setup', 'transformGradients', 'afterUpdate', 'onReport', 'dispose'] as const;
-
-function validatePlugins(plugins: unknown): PluginSlot[] {
-  if (!Array.isArray(plugins)) {
-    throw new TypeError(`stabilize(optimizer, plugins): plugins must be an array of plugins, got ${typeof plugins}`);
-  }
-  const used = new Map<string, number>();
-  return plugins.map((plugin: unknown, position) => {
-    rejectFactory('stabilize', `plugins[${position}]`, plugin);
-    if (plugin == null || typeof plugin !== 'object') {
-      throw new TypeError(`stabilize: plugins[${position}] must be a plugin object, got ${String(plugin)}`);
-    }
-    const { name } = plugin as Partial<StabilityPlugin>;
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new TypeError(`stabilize: plugins[${position}] has no name (every plugin needs a non-empty string name)`);
-    }
-    for (const hook of HOOKS) {
-      const value = (plugin as Record<string, unknown>)[hook];
-      if (value !== undefined && typeof value !== 'function') {
-        throw new TypeError(`stabilize: plugin '${name}' has a ${hook} that is not a function`);
-      }
-    }
-    const count = (used.get(name) ?? 0) + 1;
-    used.set(name, count);
-    return { plugin: plugin as StabilityPlugin, key: count === 1 ? name : `${name}#${count}` };
-  });
-}
 
 /**
  * Checks a plugin's returned map: same names, tensors of the same shapes. `unscaled` gives a
@@ -185,22 +155,11 @@ export class StabilizedOptimizer extends tf.Optimizer {
 
   constructor(optimizerOrName: tf.Optimizer | OptimizerName, plugins: readonly StabilityPlugin[] = [], options: StabilizeOptions = {}) {
     super();
-    const optimizer = resolveOptimizer('stabilize', optimizerOrName) as tf.Optimizer;
-    if (!(optimizer instanceof tf.Optimizer)) {
-      throw new TypeError(
-        `stabilize(optimizer, plugins): optimizer must be a tf.Optimizer such as tf.train.adam(1e-3), got ${
-          optimizer === null ? 'null' : typeof optimizer === 'object' ? (optimizer as object).constructor?.name : typeof optimizer
-        }`,
-      );
-    }
-    if (optimizer instanceof StabilizedOptimizer) {
-      throw new TypeError('stabilize(optimizer, plugins): optimizer is already stabilized; put all plugins in one list');
-    }
-    const checked = requireOptions<StabilizeOptions>('stabilize', options, ['model', 'every']);
-    this.optimizer = optimizer;
-    this.slots = validatePlugins(plugins);
-    this.every = requireInteger('stabilize', 'every', checked.every ?? 1);
-    this.model = checked.model === undefined ? undefined : requireModel('stabilize', 'model', checked.model);
+    const checked = checkStabilizeArguments('stabilize', optimizerOrName, plugins, options);
+    this.optimizer = checked.optimizer;
+    this.slots = checked.slots;
+    this.every = checked.every;
+    this.model = checked.model;
   }
 
   /** The plugins, in the order their hooks run. */
@@ -213,7 +172,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
    * not serialized). Disposes nothing: the old plugins stay the caller's.
    */
   setPlugins(plugins: readonly StabilityPlugin[]): void {
-    this.slots = validatePlugins(plugins);
+    this.slots = validatePlugins('setPlugins', plugins);
     this.setUp = false;
   }
 
@@ -530,6 +489,28 @@ export class StabilizedOptimizer extends tf.Optimizer {
 }
 
 tf.serialization.registerClass(StabilizedOptimizer);
+
+/** Checks `stabilize`'s arguments (`where`: the public function they were given to). */
+export function checkStabilizeArguments(
+  where: string,
+  optimizer: unknown,
+  plugins: unknown = [],
+  options: unknown = {},
+): { optimizer: tf.Optimizer; slots: PluginSlot[]; every: number; model?: tf.LayersModel } {
+  if (optimizer === undefined) {
+    invalidOption(where, 'optimizer', 'a tf.Optimizer such as tf.train.adam(1e-3) (model.optimizer is undefined until model.compile)', optimizer);
+  }
+  if (typeof optimizer !== 'string') requireOptimizer(where, 'optimizer', optimizer);
+  if (optimizer instanceof StabilizedOptimizer) {
+    throw new TypeError(`${where}: optimizer is already stabilized; put all plugins in one list`);
+  }
+  const checked = requireOptions<StabilizeOptions>(where, options, ['model', 'every']);
+  const slots = validatePlugins(where, plugins);
+  const every = requireInteger(where, 'every', checked.every ?? 1);
+  const model = checked.model === undefined ? undefined : requireModel(where, 'model', checked.model);
+  // A name becomes an optimizer last, once nothing else can fail.
+  return { optimizer: resolveOptimizer(where, optimizer) as tf.Optimizer, slots, every, model };
+}
 
 /**
  * Wraps an optimizer so that training-stability plugins run in every step. The result is a

@@ -1,9 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { StepReductions } from './gradient-reductions.js';
-import type { ParamInfo } from './param-info.js';
+import { requireParamInfos, type ParamInfo } from './param-info.js';
 import type { GradientMap, StepContext } from './plugin.js';
 import { GradientScalings } from './scaled-gradients.js';
 import { UnitLayout } from './unit-layout.js';
+import {
+  invalidOption,
+  requireBoolean,
+  requireFunction,
+  requireInteger,
+  requireModel,
+  requireOptimizer,
+  requireOptions,
+  requireString,
+  requireTensor,
+} from './validate.js';
 
 /** What a `StepScope` needs to know about the step. */
 export interface StepScopeOptions {
@@ -122,6 +133,24 @@ export interface StandaloneStep {
  * step.dispose();
  */
 export function createStepContext(options: StepScopeOptions, key = 'plugin'): StandaloneStep {
+  const where = 'createStepContext';
+  const checked = requireOptions<StepScopeOptions>(where, options, [
+    'step', 'reporting', 'params', 'variables', 'optimizer', 'incomingGradients', 'loss', 'model', 'layout', 'unitsFirst', 'record',
+  ]);
+  requireInteger(where, 'step', checked.step, 0);
+  requireBoolean(where, 'reporting', checked.reporting);
+  requireParamInfos(where, 'params', checked.params);
+  if (!(checked.variables instanceof Map)) invalidOption(where, 'variables', 'a Map of variable name → tf.Variable', checked.variables);
+  requireOptimizer(where, 'optimizer', checked.optimizer);
+  if (checked.incomingGradients == null || typeof checked.incomingGradients !== 'object' || Array.isArray(checked.incomingGradients)) {
+    invalidOption(where, 'incomingGradients', 'a map of variable name → gradient tensor', checked.incomingGradients);
+  }
+  if (checked.loss !== undefined) requireTensor(where, 'loss', checked.loss, 0);
+  if (checked.model !== undefined) requireModel(where, 'model', checked.model);
+  if (checked.layout !== undefined && !(checked.layout instanceof UnitLayout)) invalidOption(where, 'layout', 'a UnitLayout', checked.layout);
+  if (checked.unitsFirst !== undefined) requireBoolean(where, 'unitsFirst', checked.unitsFirst);
+  requireFunction(where, 'record', checked.record);
+  requireString(where, 'key', key);
   const scope = new StepScope(options);
   scope.inTransform = true;
   return { context: scope.contextFor(key), skipConditions: scope.skipConditions, dispose: () => scope.dispose() };

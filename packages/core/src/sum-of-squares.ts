@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { requireTensor } from './validate.js';
 
 /**
  * Σx² over every entry of a tensor, as a float32 scalar on the device, computed as one kernel:
@@ -11,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
  * const squaredNorm = sumOfSquares(gradient); // ‖g‖₂² as a tf.Scalar
  */
 export function sumOfSquares(x: tf.Tensor): tf.Scalar {
+  requireTensor('sumOfSquares', 'x', x);
   return tf.tidy(() => {
     // No cast for float32 (the usual case): a cast copies the data on wasm.
     const flat = tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [1, -1]) as tf.Tensor2D;

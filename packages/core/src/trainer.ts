@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from './optimizer-by-name.js';
 import type { RecordedValue, StabilityPlugin } from './plugin.js';
-import { StabilizedOptimizer } from './stabilized-optimizer.js';
+import { checkStabilizeArguments, StabilizedOptimizer } from './stabilized-optimizer.js';
+import { invalidOption, requireFunction, requireOptions } from './validate.js';
 
 /** Options for `createTrainer`. */
 export interface TrainerOptions {
@@ -52,22 +53,19 @@ export interface Trainer {
  * }
  */
 export function createTrainer(options: TrainerOptions): Trainer {
-  if (options == null || typeof options !== 'object') {
-    throw new TypeError(`createTrainer(options): options must be an object with an optimizer, got ${String(options)}`);
-  }
-  const optimizer = new StabilizedOptimizer(options.optimizer, options.plugins ?? [], {
-    model: options.model,
-    every: options.every,
-  });
+  const where = 'createTrainer';
+  if (options === undefined) invalidOption(where, 'options', 'an object such as {optimizer: tf.train.adam(1e-3), plugins}', options);
+  const opts = requireOptions<TrainerOptions>(where, options, ['optimizer', 'plugins', 'model', 'every']);
+  const { model, every } = opts;
+  const checked = checkStabilizeArguments(where, opts.optimizer, opts.plugins ?? [], { model, every });
+  const optimizer = new StabilizedOptimizer(checked.optimizer, opts.plugins ?? [], { model, every });
   return {
     optimizer,
     get stopRequested() {
       return optimizer.stopRequested;
     },
     async step(lossFn, varList) {
-      if (typeof lossFn !== 'function') {
-        throw new TypeError(`trainer.step(lossFn): lossFn must be a function returning a scalar loss, got ${typeof lossFn}`);
-      }
+      requireFunction('trainer.step', 'lossFn', lossFn);
       const { loss, report } = optimizer.runStep(lossFn, varList, true);
       loss.dispose();
       const { step, loss: lossValue, values } = await report;

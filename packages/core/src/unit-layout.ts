@@ -1,4 +1,4 @@
-import type { ParamInfo } from './param-info.js';
+import { requireParamInfos, type ParamInfo } from './param-info.js';
 
 /**
  * Where each parameter's units sit in a packed per-unit matrix `[parameters, width]`: row `p` holds
@@ -23,7 +23,7 @@ export class UnitLayout {
   readonly width: number;
 
   constructor(params: readonly ParamInfo[]) {
-    this.params = params;
+    this.params = requireParamInfos('UnitLayout', 'params', params);
     this.units = params.map((param) => (param.shape.length >= 2 ? param.shape[param.shape.length - 1]! : 1));
     this.rows = params.map((param, p) => param.shape.reduce((size, dim) => size * dim, 1) / this.units[p]!);
     this.width = Math.max(1, ...this.units);

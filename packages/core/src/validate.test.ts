@@ -1,12 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { stabilize } from './stabilized-optimizer.js';
+import { requireLayerArgs } from './layer-arguments.js';
 import {
   describeValue,
+  invalidOption,
   rejectFactory,
   rejectUnknownOptions,
+  requireArray,
+  requireBatch,
   requireBoolean,
+  requireFinite,
+  requireInRange,
+  requireOptimizer,
   requireOptions,
+  requireShape,
+  requireString,
   requireTensor,
 } from './validate.js';
 
@@ -67,5 +76,66 @@ describe('option validation helpers', () => {
       /stabilize: options must be an object such as \{model, every\} or omitted, got a tf.LayersModel/,
     );
     model.dispose();
+  });
+
+  it('requireOptions refuses an option set to null unless it is nullable: omit it for the default', () => {
+    expect(() => requireOptions('clipByGlobalNorm', { eps: null }, ['normType', 'eps'])).toThrow(
+      'clipByGlobalNorm: eps must be given a value or omitted (for its default), got null',
+    );
+    expect(requireOptions('orthogonal', { seed: null }, ['gain', 'seed'], { nullable: ['seed'] })).toEqual({ seed: null });
+    expect(() => requireOptions('f', 42, ['a'], { argument: 'args' })).toThrow(/^f: args must be an object/);
+  });
+
+  it('requireOptimizer names the function for null and undefined (tfjs instanceof would crash)', () => {
+    expect(() => requireOptimizer('f', 'optimizer', null)).toThrow('f: optimizer must be a tf.Optimizer such as tf.train.adam(1e-3), got null');
+    expect(() => requireOptimizer('f', 'optimizer', 42)).toThrow(/got 42/);
+    const sgd = tf.train.sgd(0.1);
+    expect(requireOptimizer('f', 'optimizer', sgd)).toBe(sgd);
+  });
+
+  it('requireArray checks each item with its index; requireShape wants positive integers', () => {
+    expect(requireArray('f', 'names', ['a', 'b'], (item, label) => requireString('f', label, item))).toEqual(['a', 'b']);
+    expect(() => requireArray('f', 'names', ['a', 3], (item, label) => requireString('f', label, item))).toThrow(
+      'f: names[1] must be a non-empty string, got 3',
+    );
+    expect(() => requireArray('f', 'names', 'a')).toThrow('f: names must be an array, got "a"');
+    expect(requireShape('f', 'inputShape', [28, 28, 1])).toEqual([28, 28, 1]);
+    for (const bad of [[], [0], [2.5], ['4'], 4, null]) expect(() => requireShape('f', 'inputShape', bad)).toThrow(/f: inputShape must be a shape/);
+  });
+
+  it("requireBatch checks a batch against the model's input shape before tfjs does", () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+    const [good, wide, flat] = [tf.zeros([5, 3]), tf.zeros([5, 4]), tf.zeros([5])];
+    expect(requireBatch('lsuv', 'batch', good, model)).toBe(good);
+    expect(() => requireBatch('lsuv', 'batch', wide, model)).toThrow(
+      "lsuv: batch must be a tf.Tensor of shape [batch, 3] (the model's input), got a float32 tensor of shape [5,4]",
+    );
+    expect(() => requireBatch('lsuv', 'batch', flat, model)).toThrow(/got a float32 tensor of shape \[5\]/);
+    expect(() => requireBatch('lsuv', 'batch', [good, good], model)).toThrow(/lsuv: batch must be a tf.Tensor of shape/);
+    tf.dispose([good, wide, flat]);
+    model.dispose();
+  });
+
+  it("requireLayerArgs checks tfjs's own layer options before tfjs sees them", () => {
+    expect(requireLayerArgs('reZero', undefined, [])).toEqual({});
+    expect(requireLayerArgs('reZero', { name: 'gate_1', trainable: false, inputShape: [null, 4] }, [])).toEqual({
+      name: 'gate_1',
+      trainable: false,
+      inputShape: [null, 4],
+    });
+    expect(() => requireLayerArgs('reZero', { name: {} }, [])).toThrow('reZero: name must be a non-empty string, got {}');
+    expect(() => requireLayerArgs('reZero', { name: 'a b' }, [])).toThrow(/reZero: name must be a valid tfjs name/);
+    expect(() => requireLayerArgs('reZero', { trainable: 'false' }, [])).toThrow('reZero: trainable must be true or false, got "false"');
+    expect(() => requireLayerArgs('reZero', { inputShape: 'x' }, [])).toThrow(/reZero: inputShape must be an array of positive integers/);
+    expect(() => requireLayerArgs('reZero', { dtype: 'float' }, [])).toThrow(/reZero: dtype must be one of/);
+    expect(() => requireLayerArgs('reZero', { gain: 1 }, ['initialValue'])).toThrow(/reZero: unknown option 'gain'/);
+    expect(() => requireLayerArgs('reZero', null, [])).toThrow(/reZero: options must be an object/);
+  });
+
+  it('the helpers say when they are themselves called wrongly', () => {
+    expect(() => requireFinite(null as never, 'x', 1)).toThrow('requireFinite: where must be a non-empty string naming the function, got null');
+    expect(() => invalidOption('f', 'x', '', 1)).toThrow(/invalidOption: expected must be a non-empty string/);
+    expect(() => requireInRange('f', 'x', 0.5, 0, 1, null as never)).toThrow(/requireInRange: ends must be an object/);
+    expect(() => requireOptions('f', {}, 'a' as never)).toThrow(/requireOptions: known must be an array of option names/);
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { requireFinite, requireOptions } from '@gs/core';
 import { haarOrthogonal } from './haar-orthogonal.js';
 import { HostInitializer, type InitializerConfig } from './host-initializer.js';
 import type { SeededRandom } from './random.js';
@@ -34,9 +34,9 @@ export class DeltaOrthogonal extends HostInitializer {
   readonly gain: number;
 
   constructor(options: DeltaOrthogonalOptions = {}) {
-    rejectUnknownOptions('deltaOrthogonal', options, ['gain', 'seed']);
-    super(seedOption('deltaOrthogonal', options.seed));
-    this.gain = options.gain === undefined ? 1 : requireFinite('deltaOrthogonal', 'gain', options.gain);
+    const opts = requireOptions<DeltaOrthogonalOptions>('deltaOrthogonal', options, ['gain', 'seed'], { nullable: ['seed'] });
+    super(seedOption('deltaOrthogonal', opts.seed));
+    this.gain = opts.gain === undefined ? 1 : requireFinite('deltaOrthogonal', 'gain', opts.gain);
   }
 
   protected generate(shape: readonly number[], random: SeededRandom): Float64Array {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { requireFinite, requireOptions } from '@gs/core';
 import { HostInitializer, type InitializerConfig } from './host-initializer.js';
 import type { GainOptions } from './identity.js';
 
@@ -22,9 +22,9 @@ export class Dirac extends HostInitializer {
   readonly gain: number;
 
   constructor(options: GainOptions = {}) {
-    rejectUnknownOptions('dirac', options, ['gain']);
+    const opts = requireOptions<GainOptions>('dirac', options, ['gain']);
     super(null);
-    this.gain = options.gain === undefined ? 1 : requireFinite('dirac', 'gain', options.gain);
+    this.gain = opts.gain === undefined ? 1 : requireFinite('dirac', 'gain', opts.gain);
   }
 
   protected generate(shape: readonly number[]): Float64Array {

@@ -1,3 +1,5 @@
+import { invalidOption } from '@gs/core';
+
 /** Fan-in and fan-out of a weight. */
 export interface Fans {
   /** Number of inputs each output unit sums over: `shape[-2]·receptive` (1 for a scalar). */
@@ -19,6 +21,8 @@ export interface Fans {
  * computeFans([3, 3, 16, 32]); // { fanIn: 144, fanOut: 288 }
  */
 export function computeFans(shape: readonly number[]): Fans {
+  const isShape = Array.isArray(shape) && shape.every((size) => Number.isInteger(size) && size >= 0);
+  if (!isShape) invalidOption('computeFans', 'shape', 'an array of non-negative integers (a weight shape)', shape);
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
   let receptive = 1;

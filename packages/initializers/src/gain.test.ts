@@ -27,7 +27,9 @@ describe('calculateGain', () => {
   });
 
   it('names the known nonlinearities when given an unknown one, and rejects a bad slope', () => {
-    expect(() => calculateGain('swish')).toThrow(/nonlinearity must be one of linear, conv1d, conv2d, conv3d, sigmoid, tanh, relu, leakyRelu, selu, got "swish"/);
+    expect(() => calculateGain('swish')).toThrow(
+      /calculateGain: nonlinearity must be one of "linear", "conv1d", "conv2d", "conv3d", "sigmoid", "tanh", "relu", "leakyRelu", "selu", got "swish"/,
+    );
     expect(() => calculateGain('leakyRelu', Number.NaN)).toThrow(/param must be a finite number, got NaN/);
   });
 });

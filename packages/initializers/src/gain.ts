@@ -1,4 +1,4 @@
-import { requireFinite } from '@gs/core';
+import { invalidOption, requireFinite } from '@gs/core';
 
 /** Nonlinearities `calculateGain` knows (tfjs activation names; `conv*D` are linear too). */
 export const NONLINEARITIES = [
@@ -38,7 +38,7 @@ export type Nonlinearity = (typeof NONLINEARITIES)[number];
  * PyTorch's choice for the SELU gain).
  */
 export function calculateGain(nonlinearity: Nonlinearity | string, param?: number): number {
-  return Math.sqrt(gainSquared(nonlinearity, param));
+  return Math.sqrt(squaredGain('calculateGain', nonlinearity, param));
 }
 
 /**
@@ -49,7 +49,16 @@ export function calculateGain(nonlinearity: Nonlinearity | string, param?: numbe
  * heNormal({ nonlinearity: 'tanh' }).scale === gainSquared('tanh'); // 25/9
  */
 export function gainSquared(nonlinearity: Nonlinearity | string, param?: number): number {
+  return squaredGain('gainSquared', nonlinearity, param);
+}
+
+/**
+ * `gainSquared` with the caller's name in errors; `paramName` is what the caller calls the
+ * leaky-ReLU slope (`param`, or `a` in the He presets).
+ */
+export function squaredGain(where: string, nonlinearity: unknown, param: unknown, paramName = 'param'): number {
   const name = nonlinearity === 'leaky_relu' ? 'leakyRelu' : nonlinearity;
+  if (param !== undefined) requireFinite(where, paramName, param);
   switch (name) {
     case 'linear':
     case 'conv1d':
@@ -62,14 +71,12 @@ export function gainSquared(nonlinearity: Nonlinearity | string, param?: number)
     case 'relu':
       return 2;
     case 'leakyRelu': {
-      const slope = param === undefined ? 0.01 : requireFinite('calculateGain', 'param', param);
+      const slope = param === undefined ? 0.01 : (param as number);
       return 2 / (1 + slope * slope);
     }
     case 'selu':
       return 9 / 16;
     default:
-      throw new RangeError(
-        `calculateGain: nonlinearity must be one of ${NONLINEARITIES.join(', ')}, got ${JSON.stringify(nonlinearity)}`,
-      );
+      return invalidOption(where, 'nonlinearity', `one of ${NONLINEARITIES.map((known) => JSON.stringify(known)).join(', ')}`, nonlinearity);
   }
 }

@@ -1,4 +1,5 @@
-import type { SeededRandom } from './random.js';
+import { invalidOption, requireInteger } from '@gs/core';
+import { SeededRandom } from './random.js';
 
 /** Reflectors applied together to one column while it sits in the L1 cache. */
 const BLOCK = 24;
@@ -20,6 +21,9 @@ const BLOCK = 24;
  * generate random matrices from the classical compact groups", Notices AMS 54(5), 2007.
  */
 export function haarOrthogonal(rows: number, cols: number, random: SeededRandom): Float64Array {
+  requireInteger('haarOrthogonal', 'rows', rows);
+  requireInteger('haarOrthogonal', 'cols', cols);
+  if (!(random instanceof SeededRandom)) invalidOption('haarOrthogonal', 'random', 'a SeededRandom (new SeededRandom(seed))', random);
   const m = Math.max(rows, cols);
   const n = Math.min(rows, cols);
   const q = orthonormalColumns(m, n, random); // column-major m × n

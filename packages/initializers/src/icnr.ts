@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInteger } from '@gs/core';
+import { invalidOption, requireInteger, requireOptions } from '@gs/core';
 import {
   HostInitializer,
   type Initializer,
@@ -47,14 +47,12 @@ export class Icnr extends HostInitializer {
   readonly initializer: HostInitializer;
 
   constructor(options: IcnrOptions = {}) {
-    rejectUnknownOptions('icnr', options, ['scale', 'initializer']);
+    const opts = requireOptions<IcnrOptions>('icnr', options, ['scale', 'initializer']);
     super(null);
-    this.scale = options.scale === undefined ? 2 : requireInteger('icnr', 'scale', options.scale, 2);
-    const inner = options.initializer === undefined ? heNormal() : initializerFrom('icnr', 'initializer', options.initializer);
+    this.scale = opts.scale === undefined ? 2 : requireInteger('icnr', 'scale', opts.scale, 2);
+    const inner = opts.initializer === undefined ? heNormal() : initializerFrom('icnr', 'initializer', opts.initializer);
     if (!(inner instanceof HostInitializer)) {
-      throw new RangeError(
-        `icnr: initializer must be one of @gs/initializers' initializers (computed on the host), got ${inner.getClassName()}`,
-      );
+      invalidOption('icnr', 'initializer', "one of @gs/initializers' initializers (computed on the host)", inner.getClassName());
     }
     this.initializer = inner;
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { requireFinite, requireOptions } from '@gs/core';
 import { HostInitializer, type InitializerConfig } from './host-initializer.js';
 
 /** Options of `identity` and `dirac`. */
@@ -27,9 +27,9 @@ export class Identity extends HostInitializer {
   readonly gain: number;
 
   constructor(options: GainOptions = {}) {
-    rejectUnknownOptions('identity', options, ['gain']);
+    const opts = requireOptions<GainOptions>('identity', options, ['gain']);
     super(null);
-    this.gain = options.gain === undefined ? 1 : requireFinite('identity', 'gain', options.gain);
+    this.gain = opts.gain === undefined ? 1 : requireFinite('identity', 'gain', opts.gain);
   }
 
   protected generate(shape: readonly number[]): Float64Array {

@@ -181,11 +181,11 @@ describe('initialize', () => {
 
   it('rejects a bad model, scheme, option or function result', () => {
     const model = buildMlp({ inputSize: 2, depth: 1, width: 2 });
-    expect(() => initialize({} as never, 'he')).toThrow(/initialize: model must be a built tf.LayersModel, got Object/);
+    expect(() => initialize({} as never, 'he')).toThrow(/initialize: model must be a tf.LayersModel \(Sequential or functional\), got \{\}/);
     expect(() => initialize(model, 'kaiming' as never)).toThrow(/initialize: scheme must be one of "he", "xavier", "lecun", "orthogonal", "normal", "critical", got "kaiming"/);
     expect(() => initialize(model, 'normal', { stddev: -1 })).toThrow(/initialize: stddev must be a finite number ≥ 0, got -1/);
     expect(() => initialize(model, 'he', { gain: 2 } as never)).toThrow(/initialize: unknown option 'gain'/);
-    expect(() => initialize(model, () => 'he' as never)).toThrow(/must return a tfjs initializer or nothing for .*kernel, got string "he"/);
+    expect(() => initialize(model, () => 'he' as never)).toThrow(/must return a tfjs initializer or nothing for .*kernel, got "he"/);
     model.dispose();
   });
 });

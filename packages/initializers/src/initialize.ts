@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   describeParams,
-  type ParamInfo,
-  rejectUnknownOptions,
+  describeValue,
+  requireBoolean,
+  requireModel,
   requireNonNegative,
   requireOneOf,
+  requireOptions,
+  requireParamInfo,
+  requireString,
+  type ParamInfo,
   type StabilityPlugin,
 } from '@gs/core';
 import { calculateGain, gainSquared, type Nonlinearity } from './gain.js';
@@ -57,6 +62,7 @@ const KERNEL_ROLES = ['kernel', 'depthwiseKernel', 'pointwiseKernel'];
  */
 export function activationNonlinearity(activation: string | undefined): Nonlinearity {
   if (activation === undefined) return 'linear';
+  requireString('activationNonlinearity', 'activation', activation);
   if (RELU_LIKE.includes(activation)) return 'relu';
   if (activation === 'tanh' || activation === 'selu' || activation === 'sigmoid') return activation;
   if (activation === 'hardSigmoid') return 'sigmoid';
@@ -75,8 +81,17 @@ export function activationNonlinearity(activation: string | undefined): Nonlinea
 export function schemeInitializer(
   scheme: InitializationSchemeName,
   param: ParamInfo,
-  { seed = null, stddev = 0.01, sigmaB2 = 0 }: { seed?: number | null; stddev?: number; sigmaB2?: number } = {},
+  options: { seed?: number | null; stddev?: number; sigmaB2?: number } = {},
 ): Initializer | undefined {
+  const where = 'schemeInitializer';
+  requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
+  requireParamInfo(where, 'param', param);
+  const opts = requireOptions<{ seed: number | null; stddev: number; sigmaB2: number }>(where, options, ['seed', 'stddev', 'sigmaB2'], {
+    nullable: ['seed'],
+  });
+  const seed = seedOption(where, opts.seed);
+  const stddev = opts.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', opts.stddev);
+  const sigmaB2 = opts.sigmaB2 === undefined ? 0 : requireNonNegative(where, 'sigmaB2', opts.sigmaB2);
   if (param.role === 'recurrentKernel') return new Orthogonal({ gain: 1, seed });
   if (!KERNEL_ROLES.includes(param.role)) return undefined;
   const nonlinearity = activationNonlinearity(param.activation);
@@ -145,15 +160,8 @@ export interface InitializeResult {
  */
 export function initialize(model: tf.LayersModel, scheme: InitializationScheme, options: InitializeOptions = {}): InitializeResult {
   const where = 'initialize';
-  if (!(model instanceof tf.LayersModel)) {
-    throw new RangeError(`${where}: model must be a built tf.LayersModel, got ${describe(model)}`);
-  }
-  if (typeof scheme !== 'function') requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
-  rejectUnknownOptions(where, options, INITIALIZE_OPTIONS);
-  const baseSeed = seedOption(where, options.seed);
-  const stddev = options.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', options.stddev);
-  const normalization = options.normalization ?? false;
-  const sigmaB2 = options.sigmaB2 === undefined ? 0 : requireNonNegative(where, 'sigmaB2', options.sigmaB2);
+  requireModel(where, 'model', model);
+  const { baseSeed, stddev, normalization, sigmaB2 } = checkInitializeArguments(where, scheme, options);
   const randomBias = scheme === 'critical' && sigmaB2 > 0;
 
   const variables = new Map(model.weights.map((weight) => [weight.name, weight]));
@@ -185,7 +193,7 @@ export function initialize(model: tf.LayersModel, scheme: InitializationScheme, 
       const initializer = typeof scheme === 'function' ? scheme(param, seed) : schemeInitializer(scheme, param, { seed, stddev, sigmaB2 });
       if (initializer !== null && initializer !== undefined) {
         if (!(initializer instanceof InitializerBase)) {
-          throw new RangeError(`${where}: the scheme function must return a tfjs initializer or nothing for ${param.name}, got ${describe(initializer)}`);
+          throw new RangeError(`${where}: the scheme function must return a tfjs initializer or nothing for ${param.name}, got ${describeValue(initializer)}`);
         }
         write(param.name, initializer.apply(shape, 'float32'), initializer.getClassName());
       }
@@ -211,8 +219,7 @@ export function initialize(model: tf.LayersModel, scheme: InitializationScheme, 
  * Source: as `initialize`.
  */
 export function initializePlugin(scheme: InitializationScheme, options: InitializeOptions = {}): StabilityPlugin {
-  if (typeof scheme !== 'function') requireOneOf('initializePlugin', 'scheme', scheme, SCHEME_NAMES);
-  rejectUnknownOptions('initializePlugin', options, INITIALIZE_OPTIONS);
+  checkInitializeArguments('initializePlugin', scheme, options);
   return {
     name: 'initialize',
     setup(ctx) {
@@ -226,8 +233,18 @@ export function initializePlugin(scheme: InitializationScheme, options: Initiali
   };
 }
 
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return `${typeof value} ${JSON.stringify(value)}`;
+/** Checks the scheme and options `initialize` and `initializePlugin` take. */
+function checkInitializeArguments(
+  where: string,
+  scheme: unknown,
+  options: unknown,
+): { baseSeed: number | null; stddev: number; normalization: boolean; sigmaB2: number } {
+  if (typeof scheme !== 'function') requireOneOf(where, 'scheme', scheme, SCHEME_NAMES);
+  const opts = requireOptions<InitializeOptions>(where, options, INITIALIZE_OPTIONS, { nullable: ['seed'] });
+  return {
+    baseSeed: seedOption(where, opts.seed),
+    stddev: opts.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', opts.stddev),
+    normalization: requireBoolean(where, 'normalization', opts.normalization ?? false),
+    sigmaB2: opts.sigmaB2 === undefined ? 0 : requireNonNegative(where, 'sigmaB2', opts.sigmaB2),
+  };
 }

@@ -61,7 +61,10 @@ describe('lsuv input checks', () => {
     const xs = tf.ones([8, 4]);
     await expect(lsuv(model, xs, { tolerance: 0 })).rejects.toThrow(/lsuv: tolerance must be a finite number > 0, got 0/);
     await expect(lsuv(model, xs, { maxIterations: -1 })).rejects.toThrow(/lsuv: maxIterations must be an integer ≥ 0, got -1/);
-    await expect(lsuv(model, 'x' as never)).rejects.toThrow(/lsuv: batch must be a tensor/);
+    await expect(lsuv(model, 'x' as never)).rejects.toThrow(/lsuv: batch must be a tf.Tensor of shape \[batch, 4\] \(the model's input\), got "x"/);
+    const wrongShape = tf.zeros([8, 5]);
+    await expect(lsuv(model, wrongShape)).rejects.toThrow(/lsuv: batch must be a tf.Tensor of shape \[batch, 4\].*got a float32 tensor of shape \[8,5\]/);
+    wrongShape.dispose();
     // A constant batch gives every unit the same value across samples… but not across units; all-zero input is dead.
     const zeros = tf.zeros([8, 4]);
     await expect(lsuv(model, zeros)).rejects.toThrow(/has output variance 0 on this batch/);

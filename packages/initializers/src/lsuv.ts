@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInteger, requirePositive } from '@gs/core';
+import { requireBatch, requireInteger, requireModel, requireOptions, requirePositive } from '@gs/core';
 import { initialize } from './initialize.js';
 import { seedOption } from './validate-seed.js';
 
@@ -49,15 +49,12 @@ type LayerWithActivation = tf.layers.Layer & { activation?: unknown };
  */
 export async function lsuv(model: tf.LayersModel, batch: tf.Tensor | tf.Tensor[], options: LsuvOptions = {}): Promise<LsuvLayerResult[]> {
   const where = 'lsuv';
-  if (!(model instanceof tf.LayersModel)) throw new RangeError(`${where}: model must be a built tf.LayersModel`);
-  const inputs = Array.isArray(batch) ? batch : [batch];
-  if (inputs.length === 0 || !inputs.every((input) => input instanceof tf.Tensor)) {
-    throw new RangeError(`${where}: batch must be a tensor (or one per model input)`);
-  }
-  rejectUnknownOptions(where, options, ['tolerance', 'maxIterations', 'seed']);
-  const tolerance = options.tolerance === undefined ? 0.1 : requirePositive(where, 'tolerance', options.tolerance);
-  const maxIterations = options.maxIterations === undefined ? 10 : requireInteger(where, 'maxIterations', options.maxIterations, 0);
-  const seed = seedOption(where, options.seed);
+  requireModel(where, 'model', model);
+  const inputs = [requireBatch(where, 'batch', batch, model)].flat();
+  const opts = requireOptions<LsuvOptions>(where, options, ['tolerance', 'maxIterations', 'seed'], { nullable: ['seed'] });
+  const tolerance = opts.tolerance === undefined ? 0.1 : requirePositive(where, 'tolerance', opts.tolerance);
+  const maxIterations = opts.maxIterations === undefined ? 10 : requireInteger(where, 'maxIterations', opts.maxIterations, 0);
+  const seed = seedOption(where, opts.seed);
 
   initialize(model, 'orthogonal', { seed });
   const linear = linearActivation();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireFinite } from '@gs/core';
+import { requireFinite, requireOptions } from '@gs/core';
 import { haarOrthogonal } from './haar-orthogonal.js';
 import { HostInitializer, type InitializerConfig, product } from './host-initializer.js';
 import type { SeededRandom } from './random.js';
@@ -47,9 +47,9 @@ export class Orthogonal extends HostInitializer {
   readonly gain: number;
 
   constructor(options: OrthogonalOptions = {}) {
-    rejectUnknownOptions('orthogonal', options, ['gain', 'seed']);
-    super(seedOption('orthogonal', options.seed));
-    this.gain = options.gain === undefined ? 1 : requireFinite('orthogonal', 'gain', options.gain);
+    const opts = requireOptions<OrthogonalOptions>('orthogonal', options, ['gain', 'seed'], { nullable: ['seed'] });
+    super(seedOption('orthogonal', opts.seed));
+    this.gain = opts.gain === undefined ? 1 : requireFinite('orthogonal', 'gain', opts.gain);
   }
 
   protected generate(shape: readonly number[], random: SeededRandom): Float64Array {

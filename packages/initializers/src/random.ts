@@ -1,3 +1,5 @@
+import { requireFinite } from '@gs/core';
+
 /**
  * A small seeded random number generator that runs on the host, so an initializer gives the same
  * numbers on every backend (cpu, wasm, webgpu) and `Initializer.apply` can stay synchronous (tfjs
@@ -16,6 +18,7 @@ export class SeededRandom {
 
   /** `seed`: any finite number (its 32-bit integer part and fraction bits are mixed in). */
   constructor(seed: number) {
+    requireFinite('SeededRandom', 'seed', seed);
     // splitmix32 spreads one 32-bit seed over the four state words (never all zero).
     let x = (Math.floor(seed) ^ Math.floor((seed % 1) * 2 ** 32)) >>> 0;
     const next = (): number => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireInRange, requireNonNegative } from '@gs/core';
+import { invalidOption, requireInRange, requireNonNegative, requireOptions } from '@gs/core';
 import { HostInitializer, type InitializerConfig } from './host-initializer.js';
 import type { SeededRandom } from './random.js';
 import { seedOption } from './validate-seed.js';
@@ -36,13 +36,11 @@ export class Sparse extends HostInitializer {
 
   constructor(options: SparseOptions) {
     const where = 'sparse';
-    if (options === undefined || options === null || typeof options !== 'object') {
-      throw new RangeError(`sparse: options must be an object with sparsity in [0, 1), got ${String(options)}`);
-    }
-    rejectUnknownOptions(where, options, ['sparsity', 'stddev', 'seed']);
-    super(seedOption(where, options.seed));
-    this.sparsity = requireInRange(where, 'sparsity', options.sparsity, 0, 1, { highOpen: true });
-    this.stddev = options.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', options.stddev);
+    if (options === undefined) invalidOption(where, 'options', 'an object with sparsity in [0, 1)', options);
+    const opts = requireOptions<SparseOptions>(where, options, ['sparsity', 'stddev', 'seed'], { nullable: ['seed'] });
+    super(seedOption(where, opts.seed));
+    this.sparsity = requireInRange(where, 'sparsity', opts.sparsity, 0, 1, { highOpen: true });
+    this.stddev = opts.stddev === undefined ? 0.01 : requireNonNegative(where, 'stddev', opts.stddev);
   }
 
   protected generate(shape: readonly number[], random: SeededRandom): Float64Array {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, rejectUnknownOptions, requireFinite, requireNonNegative } from '@gs/core';
+import { invalidOption, requireFinite, requireNonNegative, requireOptions } from '@gs/core';
 import { HostInitializer, type InitializerConfig } from './host-initializer.js';
 import type { SeededRandom } from './random.js';
 import { truncatedStandardNormal } from './truncated-sampling.js';
@@ -47,12 +47,14 @@ export class TruncatedNormal extends HostInitializer {
 
   constructor(options: TruncatedNormalOptions = {}) {
     const where = 'truncatedNormal';
-    rejectUnknownOptions(where, options, ['mean', 'stddev', 'a', 'b', 'seed']);
-    super(seedOption(where, options.seed));
-    this.mean = options.mean === undefined ? 0 : requireFinite(where, 'mean', options.mean);
-    this.stddev = options.stddev === undefined ? 1 : requireNonNegative(where, 'stddev', options.stddev);
-    this.a = cutOff(where, 'a', options.a, -2, -Infinity);
-    this.b = cutOff(where, 'b', options.b, 2, Infinity);
+    const opts = requireOptions<TruncatedNormalOptions>(where, options, ['mean', 'stddev', 'a', 'b', 'seed'], {
+      nullable: ['seed', 'a', 'b'],
+    });
+    super(seedOption(where, opts.seed));
+    this.mean = opts.mean === undefined ? 0 : requireFinite(where, 'mean', opts.mean);
+    this.stddev = opts.stddev === undefined ? 1 : requireNonNegative(where, 'stddev', opts.stddev);
+    this.a = cutOff(where, 'a', opts.a, -2, -Infinity);
+    this.b = cutOff(where, 'b', opts.b, 2, Infinity);
     if (!(this.a < this.b)) invalidOption(where, 'b', `greater than a (${this.a})`, this.b);
     if (this.stddev === 0 && !(this.a <= this.mean && this.mean <= this.b)) {
       invalidOption(where, 'mean', `inside [a, b] = [${this.a}, ${this.b}] when stddev is 0`, this.mean);

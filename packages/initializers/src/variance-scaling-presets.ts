@@ -1,5 +1,6 @@
-import { rejectUnknownOptions, requireFinite, requireOneOf } from '@gs/core';
-import { gainSquared, type Nonlinearity } from './gain.js';
+import { requireOneOf, requireOptions } from '@gs/core';
+import { squaredGain, type Nonlinearity } from './gain.js';
+import { seedOption } from './validate-seed.js';
 import { FAN_MODES, type FanMode, VarianceScaling } from './variance-scaling.js';
 
 /** Options of the Glorot and LeCun presets. */
@@ -18,9 +19,9 @@ export interface HeOptions extends SeedOptions {
   mode?: FanMode;
 }
 
-function seedOnly(where: string, options: SeedOptions): SeedOptions {
-  rejectUnknownOptions(where, options, ['seed']);
-  return options;
+function seedOnly(where: string, options: unknown): { seed: number | null } {
+  const opts = requireOptions<SeedOptions>(where, options, ['seed'], { nullable: ['seed'] });
+  return { seed: seedOption(where, opts.seed) };
 }
 
 /**
@@ -65,12 +66,11 @@ export function lecunNormal(options: SeedOptions = {}): VarianceScaling {
   return new VarianceScaling({ scale: 1, mode: 'fanIn', distribution: 'truncatedNormal', seed });
 }
 
-function heScale(where: string, options: HeOptions): { scale: number; mode: FanMode } {
-  rejectUnknownOptions(where, options, ['nonlinearity', 'a', 'mode', 'seed']);
-  const a = options.a === undefined ? 0 : requireFinite(where, 'a', options.a);
-  const nonlinearity = options.nonlinearity ?? (options.a === undefined ? 'relu' : 'leakyRelu');
-  const mode = options.mode === undefined ? 'fanIn' : requireOneOf(where, 'mode', options.mode, FAN_MODES);
-  return { scale: gainSquared(nonlinearity, a), mode };
+function heScale(where: string, options: unknown): { scale: number; mode: FanMode; seed: number | null } {
+  const opts = requireOptions<HeOptions>(where, options, ['nonlinearity', 'a', 'mode', 'seed'], { nullable: ['seed'] });
+  const nonlinearity = opts.nonlinearity ?? (opts.a === undefined ? 'relu' : 'leakyRelu');
+  const mode = opts.mode === undefined ? 'fanIn' : requireOneOf(where, 'mode', opts.mode, FAN_MODES);
+  return { scale: squaredGain(where, nonlinearity, opts.a ?? 0, 'a'), mode, seed: seedOption(where, opts.seed) };
 }
 
 /**
@@ -83,8 +83,8 @@ function heScale(where: string, options: HeOptions): { scale: number; mode: FanM
  * Source: He et al. 2015, "Delving deep into rectifiers"; PyTorch `kaiming_normal_`.
  */
 export function heNormal(options: HeOptions = {}): VarianceScaling {
-  const { scale, mode } = heScale('heNormal', options);
-  return new VarianceScaling({ scale, mode, distribution: 'truncatedNormal', seed: options.seed });
+  const { scale, mode, seed } = heScale('heNormal', options);
+  return new VarianceScaling({ scale, mode, distribution: 'truncatedNormal', seed });
 }
 
 /**
@@ -94,6 +94,6 @@ export function heNormal(options: HeOptions = {}): VarianceScaling {
  * Source: He et al. 2015; PyTorch `kaiming_uniform_`.
  */
 export function heUniform(options: HeOptions = {}): VarianceScaling {
-  const { scale, mode } = heScale('heUniform', options);
-  return new VarianceScaling({ scale, mode, distribution: 'uniform', seed: options.seed });
+  const { scale, mode, seed } = heScale('heUniform', options);
+  return new VarianceScaling({ scale, mode, distribution: 'uniform', seed });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rejectUnknownOptions, requireNonNegative, requireOneOf } from '@gs/core';
+import { requireNonNegative, requireOneOf, requireOptions } from '@gs/core';
 import { computeFans } from './fans.js';
 import { HostInitializer, type InitializerConfig } from './host-initializer.js';
 import type { SeededRandom } from './random.js';
@@ -69,14 +69,12 @@ export class VarianceScaling extends HostInitializer {
 
   constructor(options: VarianceScalingOptions = {}) {
     const where = 'varianceScaling';
-    rejectUnknownOptions(where, options, ['scale', 'mode', 'distribution', 'seed']);
-    super(seedOption(where, options.seed));
-    this.scale = options.scale === undefined ? 1 : requireNonNegative(where, 'scale', options.scale);
-    this.mode = options.mode === undefined ? 'fanIn' : requireOneOf(where, 'mode', options.mode, FAN_MODES);
+    const opts = requireOptions<VarianceScalingOptions>(where, options, ['scale', 'mode', 'distribution', 'seed'], { nullable: ['seed'] });
+    super(seedOption(where, opts.seed));
+    this.scale = opts.scale === undefined ? 1 : requireNonNegative(where, 'scale', opts.scale);
+    this.mode = opts.mode === undefined ? 'fanIn' : requireOneOf(where, 'mode', opts.mode, FAN_MODES);
     const distribution =
-      options.distribution === undefined
-        ? 'truncatedNormal'
-        : requireOneOf(where, 'distribution', options.distribution, VARIANCE_DISTRIBUTIONS);
+      opts.distribution === undefined ? 'truncatedNormal' : requireOneOf(where, 'distribution', opts.distribution, VARIANCE_DISTRIBUTIONS);
     this.distribution = distribution === 'normal' ? 'truncatedNormal' : distribution;
   }
 

@@ -12,6 +12,7 @@ import { nonFiniteValues } from './non-finite-values.js';
 import { saturation } from './saturation.js';
 import { summarize } from './summary.js';
 import { MonitorHistory } from './monitor-history.js';
+import type { ModelArchitecture } from './model-architecture.js';
 import { variablesOf } from './test-utils.js';
 import { vanishingGradients } from './vanishing-gradients.js';
 
@@ -64,7 +65,50 @@ describe('vanishingGradients', () => {
   });
 });
 
+describe('vanishingGradients with the architecture', () => {
+  // stem → [branch0 → branch1 → gate] + shortcut → head; layer names as residualMlp makes them.
+  const architecture = {
+    layers: new Map([
+      ['layer0', { name: 'layer0', depth: 0, kind: 'dense', weightLayer: true }],
+      ['layer1', { name: 'layer1', depth: 1, kind: 'dense', weightLayer: true, branch: 'add', gate: 'layer3' }],
+      ['layer2', { name: 'layer2', depth: 2, kind: 'dense', weightLayer: true, branch: 'add', gate: 'layer3' }],
+      ['layer3', { name: 'layer3', depth: 3, kind: 'gate', weightLayer: false, branch: 'add' }],
+      ['layer4', { name: 'layer4', depth: 4, kind: 'dense', weightLayer: true }],
+    ]),
+  } as unknown as ModelArchitecture;
+  const feedWith = (detector: Detector, records: MonitorRecord[]) => {
+    const history: MonitorRecord[] = [];
+    return records.flatMap((r) => {
+      history.push(r);
+      return detector.check(r, { history, architecture });
+    });
+  };
+
+  it('never compares a gate or a ReZero-gated branch with the head; judges the branch after the warm-up, against its own last layer', () => {
+    // Branch gradients 1e-5 of the head (gate α ≈ 1e-3), the gate itself 1e-7: by design, not vanishing.
+    const gated = Array.from({ length: 14 }, (_, step) => record(step, [0.5, 1e-5, 2e-5, 1e-7, 1]));
+    expect(feedWith(vanishingGradients({ warmup: 10 }), gated)).toEqual([]);
+    // A branch whose first layer is 1e-6 of its last: judged only from report 11 on (patience 3 → step 12).
+    const inside = Array.from({ length: 14 }, (_, step) => record(step, [0.5, 1e-8, 1e-2, 1e-7, 1]));
+    const events = feedWith(vanishingGradients({ warmup: 10 }), inside);
+    expect(events.map((event) => [event.step, event.layer])).toEqual([[12, 'layer1']]);
+    expect(events[0]!.message).toMatch(/1\.00e-6× that of layer2/);
+  });
+
+  it('judges the main path against the deepest main-path weight layer from step 0', () => {
+    const events = feedWith(vanishingGradients(), [0, 1, 2].map((step) => record(step, [1e-6, 0.5, 0.5, 0.5, 1])));
+    expect(events.map((event) => [event.step, event.layer])).toEqual([[2, 'layer0']]);
+  });
+});
+
 describe('explodingGradients', () => {
+  it('needs an absolute level for the growth rule: a dead net going from 2.8e-8 to 1.3e-3 (46 000×) is not exploding', () => {
+    const dead = [0, 1, 2].map((step) => record(step, [2e-8, 2e-8]));
+    expect(feed(explodingGradients(), [...dead, record(3, [1.3e-3, 1e-4])])).toEqual([]);
+    const calm = [0, 1, 2].map((step) => record(step, [0.5, 0.5]));
+    expect(feed(explodingGradients(), [...calm, record(3, [150, 1])]).map((event) => event.step)).toEqual([3]);
+  });
+
   it('fires on a norm above the threshold, naming the largest layer', () => {
     const events = feed(explodingGradients(), [record(0, [5e3, 2e3, 1])]);
     expect(events).toHaveLength(1);

@@ -82,21 +82,25 @@ export class LayerHistograms {
     const widest = Math.max(...segmentRowLists.map((rows) => rows.length));
     const shape: [number, number] = [rowCount, row];
     this.gatherIndex = tf.keep(tf.tensor3d(gatherIndex, [...shape, 1], 'int32'));
-    // Where a value's count goes in the flat [rows·B] bincount: row·B + bucket; padding goes past the end.
-    this.bucketBase = tf.keep(tf.tensor2d(real.map((isReal, i) => (isReal ? Math.floor(i / row) * buckets : rowCount * buckets)), shape, 'float32'));
+    // Where a value's count goes in the flat bincount: (row + 1)·B + bucket (the first B counts are a
+    // trash row for NaN, see `measure`); padding goes past the end. Exact in float32 below 2²⁴.
+    this.bucketBase = tf.keep(
+      tf.tensor2d(real.map((isReal, i) => (isReal ? (Math.floor(i / row) + 1) * buckets : (rowCount + 1) * buckets)), shape, 'float32'),
+    );
     this.realMask = tf.keep(tf.tensor2d(real.map((isReal) => (isReal ? 1 : 0)), shape, 'float32'));
-    const paddedRows = (pad: (rows: number[]) => number) =>
+    const paddedRows = (index: (row: number) => number, pad: (rows: number[]) => number) =>
       tf.keep(
         tf.tensor3d(
-          segmentRowLists.flatMap((rows) => Array.from({ length: widest }, (_, i) => (i < rows.length ? rows[i]! : pad(rows)))),
+          segmentRowLists.flatMap((rows) => Array.from({ length: widest }, (_, i) => (i < rows.length ? index(rows[i]!) : pad(rows)))),
           [this.segments.length, widest, 1],
           'int32',
         ),
       );
     // Each segment's rows, padded by repeating its first row (neutral for min and max) …
-    this.segmentRows = paddedRows((rows) => rows[0]!);
-    // … or by an extra all-zero row (neutral for sums). Rows are never mixed, so a NaN stays in its segment.
-    this.segmentRowsOrZero = paddedRows(() => rowCount);
+    this.segmentRows = paddedRows((row) => row, (rows) => rows[0]!);
+    // … or its rows in `measure`'s per-row table (trash row first, an all-zero row last), padded
+    // by the zero row (neutral for sums). Rows are never mixed, so a NaN stays in its segment.
+    this.segmentRowsOrZero = paddedRows((row) => row + 1, () => rowCount + 1);
     this.rowSegment = tf.keep(tf.tensor2d(rowSegment, [rowCount, 1], 'int32'));
     this.noWeights = tf.keep(tf.tensor1d([], 'float32'));
   }
@@ -116,21 +120,16 @@ export class LayerHistograms {
     const range = tf.sub(tf.gatherND(segmentHigh, this.rowSegment), low);
     const scale = tf.divNoNan(tf.scalar(buckets * INSIDE_LAST), range);
     const position = tf.mul(tf.sub(values, tf.reshape(low, [-1, 1])), tf.reshape(scale, [-1, 1]));
-    // NaN fails the comparison and goes, like padding, past the end of the bincount, which ignores it.
-    // (One flat bincount: tfjs 4.22's WebGPU denseBincount miscounts 2-D inputs wider than `size`.)
-    const bucket = tf.cast(
-      tf.where(
-        tf.greaterEqual(position, 0),
-        tf.add(tf.floor(position), this.bucketBase),
-        tf.add(this.bucketBase, this.rowCount * buckets),
-      ),
-      'int32',
-    );
-    const counts = tf.reshape(tf.denseBincount(tf.reshape(bucket, [-1]) as tf.Tensor1D, this.noWeights, this.rowCount * buckets), [
-      this.rowCount,
-      buckets,
-    ]);
-    const rowSums = tf.sum(tf.mul(values, this.realMask), 1, true);
+    // Bucket ⌊position⌋ of its row, at (row + 1)·B + bucket in one flat bincount (tfjs 4.22's WebGPU
+    // denseBincount miscounts 2-D inputs wider than `size`); padding sits past the end, which the
+    // bincount ignores. NaN (from NaN or ±Infinity values, whose layer `decode` drops) casts to 0 on
+    // cpu and wasm — the trash row — and to −2³¹ on WebGPU, hence the max with 0 there (int32 ops
+    // are slow on wasm, so only there).
+    let bucket = tf.cast(tf.add(tf.floor(position), this.bucketBase), 'int32');
+    if (tf.getBackend() === 'webgpu') bucket = tf.maximum(bucket, tf.scalar(0, 'int32'));
+    const rows = this.rowCount + 1;
+    const counts = tf.reshape(tf.denseBincount(tf.reshape(bucket, [-1]) as tf.Tensor1D, this.noWeights, rows * buckets), [rows, buckets]);
+    const rowSums = tf.concat([tf.zeros([1, 1]), tf.sum(tf.mul(values, this.realMask), 1, true)]);
     const perRow = tf.concat([tf.concat([counts, rowSums], 1), tf.zeros([1, buckets + 1])]);
     const perSegment = tf.sum(tf.gatherND(perRow, this.segmentRowsOrZero), 1);
     return tf.concat([segmentLow, segmentHigh, tf.reshape(perSegment, [-1])]) as tf.Tensor1D;
@@ -138,27 +137,30 @@ export class LayerHistograms {
 
   /**
    * Histograms from `measure`'s read-back values: `gradients[l]` and `weights[l]` per layer, with
-   * `sumSquares` taken from the layer's norms (‖·‖², measured by the monitor).
+   * `sumSquares` taken from the layer's norms (‖·‖², measured by the monitor). A layer whose min,
+   * max or sum is not finite (NaN or ±Infinity among its values) has no histogram (undefined).
    */
   decode(
     packed: readonly number[],
     gradientNorms: readonly number[],
     weightNorms: readonly number[],
-  ): { gradients: Histogram[]; weights: Histogram[] } {
+  ): { gradients: Array<Histogram | undefined>; weights: Array<Histogram | undefined> } {
     const buckets = this.buckets;
     const segmentCount = this.segments.length;
     const layerCount = segmentCount / 2;
-    const histograms = this.segments.map((segment, index): Histogram => {
+    const histograms = this.segments.map((segment, index): Histogram | undefined => {
       const min = packed[index]!;
       const max = packed[segmentCount + index]!;
       const offset = 2 * segmentCount + index * (buckets + 1);
+      const sum = packed[offset + buckets]!;
+      if (!Number.isFinite(min) || !Number.isFinite(max) || !Number.isFinite(sum)) return undefined;
       const norm = index < layerCount ? gradientNorms[index]! : weightNorms[index - layerCount]!;
       const width = (max - min) / buckets;
       return {
         min,
         max,
         count: segment.length,
-        sum: packed[offset + buckets]!,
+        sum,
         sumSquares: norm * norm,
         bucketLimits: Array.from({ length: buckets }, (_, i) => (i === buckets - 1 ? max : min + (i + 1) * width)),
         bucketCounts: packed.slice(offset, offset + buckets),

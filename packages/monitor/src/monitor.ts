@@ -3,6 +3,7 @@ import {
   rejectFactory,
   rejectUnknownOptions,
   requireInRange,
+  invalidOption,
   requireInteger,
   requireOptions,
   type GradientMap,
@@ -68,11 +69,14 @@ export interface MonitorOptions {
   name?: string;
   /**
    * Histograms of every layer's gradients and weights on measured steps (`LayerStats.gradientHistogram`,
-   * `weightHistogram`): `true` for 30 buckets, or `{ buckets }`. Computed on the device in a fixed
-   * number of kernels; only the bucket counts are read back, with the step's other values.
-   * Default: on (30 buckets) when a sink asks for them (`tensorBoardSink` does), else off.
+   * `weightHistogram`): `true` for 30 buckets, or `{ buckets, every }` — histograms only on steps
+   * whose index is a multiple of `every` (a multiple of the monitor's `every`; like Keras's
+   * `histogram_freq`: they pass over every weight and gradient, several times the cost of the norms).
+   * Computed on the device in a fixed number of kernels; only the bucket counts are read back, with
+   * the step's other values. Default: on (30 buckets, every measured step) when a sink asks for
+   * them (`tensorBoardSink` does), else off.
    */
-  histograms?: boolean | { buckets?: number };
+  histograms?: boolean | { buckets?: number; every?: number };
 }
 
 /** Buckets per histogram when `histograms` is `true` (TensorBoard's `tf.summary.histogram` default). */
@@ -149,6 +153,8 @@ export class GradientMonitor implements StabilityPlugin {
   private weightsBefore?: GradientMap;
   /** Buckets per histogram (0: no histograms). */
   private readonly histogramBuckets: number;
+  /** Histograms on measured steps whose index is a multiple of this. */
+  private readonly histogramEvery: number;
   private histograms?: LayerHistograms;
   private histogramGradients?: tf.Tensor[];
   private model?: tf.LayersModel;
@@ -207,7 +213,7 @@ export class GradientMonitor implements StabilityPlugin {
     }
     this.onEvent = options.onEvent ?? defaultOnEvent;
     this.history = new MonitorHistory(options.history);
-    this.histogramBuckets = histogramBuckets(where, options.histograms, this.sinks);
+    ({ buckets: this.histogramBuckets, every: this.histogramEvery } = histogramOptions(where, options.histograms, this.sinks, this.every));
   }
 
   /** Every detector event so far. */
@@ -306,7 +312,7 @@ export class GradientMonitor implements StabilityPlugin {
       if (stats.deadFraction) ctx.record(RECORDS.deadFraction, stats.deadFraction);
       ctx.record(RECORDS.probeInputFinite, this.activationProbe.inputFinite());
     }
-    if (this.histogramBuckets > 0) {
+    if (this.histogramBuckets > 0 && ctx.step % this.histogramEvery === 0) {
       // Reshapes share the gradients' data: kept (past core's tidy) until afterUpdate measures them.
       this.histogramGradients = groups.flatMap((group) =>
         group.params.map((param) => tf.keep(param.name in grads ? tf.reshape(grads[param.name]!, [-1]) : tf.zeros([tf.util.sizeFromShape([...param.shape])]))),
@@ -512,7 +518,8 @@ export class GradientMonitor implements StabilityPlugin {
           ? { parameterGradientNorms: Object.fromEntries(group.params.map((param) => [param.name, parameterNorms[param.index]!])) }
           : {}),
         ...(activations ? { activations } : {}),
-        ...(histograms ? { gradientHistogram: histograms.gradients[i]!, weightHistogram: histograms.weights[i]! } : {}),
+        ...(histograms?.gradients[i] ? { gradientHistogram: histograms.gradients[i] } : {}),
+        ...(histograms?.weights[i] ? { weightHistogram: histograms.weights[i] } : {}),
       };
     });
     const prefix = `${key}/`;
@@ -528,11 +535,18 @@ export class GradientMonitor implements StabilityPlugin {
   }
 }
 
-function histogramBuckets(where: string, option: MonitorOptions['histograms'], sinks: readonly MonitorSink[]): number {
-  if (option === undefined) return sinks.some((sink) => sink.histograms === true) ? DEFAULT_HISTOGRAM_BUCKETS : 0;
-  if (typeof option === 'boolean') return option ? DEFAULT_HISTOGRAM_BUCKETS : 0;
-  const { buckets } = requireOptions<{ buckets: number }>(where, option, ['buckets'], 'histograms');
-  return requireInteger(where, 'histograms.buckets', buckets ?? DEFAULT_HISTOGRAM_BUCKETS);
+function histogramOptions(
+  where: string,
+  option: MonitorOptions['histograms'],
+  sinks: readonly MonitorSink[],
+  every: number,
+): { buckets: number; every: number } {
+  const on = option === undefined ? sinks.some((sink) => sink.histograms === true) : option;
+  if (typeof on === 'boolean') return { buckets: on ? DEFAULT_HISTOGRAM_BUCKETS : 0, every };
+  const checked = requireOptions<{ buckets: number; every: number }>(where, on, ['buckets', 'every'], 'histograms');
+  const histogramEvery = requireInteger(where, 'histograms.every', checked.every ?? every);
+  if (histogramEvery % every !== 0) invalidOption(where, 'histograms.every', `a multiple of every (${every})`, histogramEvery);
+  return { buckets: requireInteger(where, 'histograms.buckets', checked.buckets ?? DEFAULT_HISTOGRAM_BUCKETS), every: histogramEvery };
 }
 
 /**

@@ -44,14 +44,13 @@ interface Comparison {
  * branches through the shortcuts), and, after `warmup` reports, the weight layers of each residual
  * branch against that branch's deepest weight layer.
  */
-function comparisons(record: MonitorRecord, context: DetectorContext, warmup: number): Comparison[] {
+function comparisons(record: MonitorRecord, context: DetectorContext, warmedUp: boolean): Comparison[] {
   const layers = record.layers;
   const architecture = context.architecture;
   if (!architecture) {
     const last = layers[layers.length - 1];
     return last ? layers.slice(0, -1).map((layer) => ({ layer, reference: last })) : [];
   }
-  const warmedUp = context.history.length > warmup;
   const chains = new Map<string, LayerStats[]>();
   for (const layer of layers) {
     const info = architecture.layers.get(layer.name);
@@ -101,11 +100,13 @@ export function vanishingGradients(options: VanishingGradientsOptions = {}): Det
   const warmup = requireInteger(where, 'warmup', options.warmup ?? 10, 0);
   const action = actionOption(where, options.action);
   const counter = new PatienceCounter(patience);
+  let reports = 0;
   return {
     name: where,
     action,
     check(record: MonitorRecord, context: DetectorContext): DetectorEvent[] {
-      const vanishing = comparisons(record, context, warmup).filter(({ layer, reference }) => {
+      reports++;
+      const vanishing = comparisons(record, context, reports > warmup).filter(({ layer, reference }) => {
         const norm = rawGradientNorm(layer);
         const referenceNorm = rawGradientNorm(reference);
         if (!Number.isFinite(norm) || !Number.isFinite(referenceNorm) || referenceNorm <= 0) return false;
@@ -134,6 +135,9 @@ export function vanishingGradients(options: VanishingGradientsOptions = {}): Det
         },
       ];
     },
-    reset: () => counter.reset(),
+    reset: () => {
+      counter.reset();
+      reports = 0;
+    },
   };
 }

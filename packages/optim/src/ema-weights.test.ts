@@ -68,7 +68,7 @@ describeBackends('emaWeights', backends, (backend) => {
     expect(Number.isFinite(averageValue) && averageValue !== trainedValue).toBe(true);
     ema.useAverage();
     await expect(m.fit(data.xs, data.ys, { epochs: 1, batchSize: 16, verbose: 0 })).rejects.toThrow(
-      /emaWeights: a training step ran while the copies were in the model; call useTrainedWeights\(\) before training/,
+      /emaWeights: a training step ran while the averaged weights were in the model; call useTrainedWeights\(\) before training/,
     );
     ema.useTrainedWeights();
     await m.fit(data.xs, data.ys, { epochs: 1, batchSize: 16, verbose: 0 });

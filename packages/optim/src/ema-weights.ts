@@ -76,11 +76,11 @@ export function emaWeights(options: EmaWeightsOptions = {}): EmaWeightsPlugin {
     },
     setup(ctx) {
       average?.dispose();
-      average = new WeightCopies(where, ctx.params.map((param) => ctx.variables.get(param.name)!));
+      average = new WeightCopies(where, 'the averaged weights', ctx.params.map((param) => ctx.variables.get(param.name)!));
       updates = 0;
     },
     transformGradients() {
-      average?.assertTrainable('useTrainedWeights()');
+      average?.assertTrainable('call useTrainedWeights()');
     },
     afterUpdate(ctx) {
       noteRan(ctx, where);

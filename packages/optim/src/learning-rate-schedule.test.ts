@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { StabilizedOptimizer, createTrainer, stabilize, type StepReport } from '@gs/core';
-import { buildMlp, countHostSyncs, describeBackends, expectClose, expectNoLeak, readWeights, regressionData, testBackends } from '@gs/testing';
+import { buildMlp, countHostSyncs, describeBackends, expectClose, expectNoLeak, readWeights, regressionData, saveAndLoad, testBackends } from '@gs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosineDecay } from './cosine-decay.js';
 import { learningRateSchedule } from './learning-rate-schedule.js';
 import { warmup } from './warmup.js';
-import { OPTIMIZERS, keepReports, saveAndLoad } from './test-utils.js';
+import { OPTIMIZERS, keepReports } from './test-utils.js';
 
 const backends = await testBackends();
 
@@ -93,7 +93,7 @@ describe('learning-rate schedules: saving, ownership, errors', () => {
     interrupted.compile({ optimizer: stabilize(tf.train.adam(0.02), [schedule()], { model: interrupted }), loss: 'meanSquaredError' });
     await fitOnce(straight); // 3 updates (48 rows, batches of 16)
     await fitOnce(interrupted);
-    const loaded = await saveAndLoad(interrupted);
+    const loaded = await saveAndLoad(interrupted, { includeOptimizer: true });
     const restored = loaded.optimizer as StabilizedOptimizer;
     expect(restored).toBeInstanceOf(StabilizedOptimizer);
     // Saved at update 3 (scheduled rate 0.02 at the warmup's end): the config still holds the base rate.

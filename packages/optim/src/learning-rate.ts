@@ -74,7 +74,12 @@ export function claimLearningRate(where: string, optimizer: tf.Optimizer, owner:
     const base = learningRateOf(where, optimizer);
     claim = { base, owner, ownerName: where, current: base };
     claims.set(optimizer, claim);
-    const reportsRate = 'learningRate' in optimizer.getConfig();
+    let reportsRate = false;
+    try {
+      reportsRate = 'learningRate' in optimizer.getConfig();
+    } catch {
+      // An optimizer without a config has no saved rate to keep right.
+    }
     if (reportsRate) {
       const recorded = claim;
       const ownGetConfig = Object.getPrototypeOf(optimizer).getConfig as () => tf.serialization.ConfigDict;

@@ -54,11 +54,11 @@ export function lookahead(options: LookaheadOptions = {}): LookaheadPlugin {
     },
     setup(ctx) {
       slow?.dispose();
-      slow = new WeightCopies(where, ctx.params.map((param) => ctx.variables.get(param.name)!));
+      slow = new WeightCopies(where, 'the slow weights', ctx.params.map((param) => ctx.variables.get(param.name)!));
       sinceSync = 0;
     },
     transformGradients() {
-      slow?.assertTrainable('the function given to withSlowWeights to return');
+      slow?.assertTrainable('let the function given to withSlowWeights return');
     },
     afterUpdate(ctx) {
       noteRan(ctx, where);

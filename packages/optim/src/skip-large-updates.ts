@@ -40,12 +40,20 @@ export function skipLargeUpdates(options: SkipLargeUpdatesOptions): StabilityPlu
       const skip = tf.logicalNot(tf.less(squaredNorm, maxSquaredNorm));
       ctx.skipUpdateIf(skip);
       const skipValue = tf.cast(skip, 'float32');
+      // The condition broadcast to each shape (with an add: tf.where's own broadcast goes through
+      // Tile, which the cpu backend runs with a synchronous read) and zeros of that shape, built
+      // once per distinct shape: most layers share theirs.
+      const byShape = new Map<string, { condition: tf.Tensor; zeros: tf.Tensor }>();
       const result: GradientMap = {};
       for (const [name, g] of Object.entries(grads)) {
-        // The scalar is broadcast with an add: tf.where's own broadcast goes through Tile, which
-        // the cpu backend runs with a synchronous read.
-        const fullSkip = tf.notEqual(tf.add(tf.zerosLike(g), skipValue), 0);
-        result[name] = tf.where(fullSkip, tf.zerosLike(g), g);
+        const key = g.shape.join(',');
+        let broadcast = byShape.get(key);
+        if (!broadcast) {
+          const zeros = tf.zerosLike(g);
+          broadcast = { condition: tf.notEqual(tf.add(zeros, skipValue), 0), zeros };
+          byShape.set(key, broadcast);
+        }
+        result[name] = tf.where(broadcast.condition, broadcast.zeros, g);
       }
       if (ctx.reporting) {
         ctx.record('norm', tf.sqrt(squaredNorm));

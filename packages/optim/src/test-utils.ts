@@ -34,19 +34,6 @@ export const OPTIMIZERS: Array<[string, (rate: number) => tf.Optimizer]> = [
   ['rmsprop', (rate) => tf.train.rmsprop(rate)],
 ];
 
-/** Saves a compiled model with its optimizer to memory and loads it back. */
-export async function saveAndLoad(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer: true },
-  );
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-}
-
 /**
  * One of every plugin of the package, with settings that make it act within a few steps, and the
  * optimizer to wrap it around when Adam does not fit (LARS needs SGD or momentum). Listed in an

@@ -5,9 +5,9 @@ import {
   requireOneOf,
   requireOptions,
   requirePositive,
-  sumOfSquares,
   type GradientMap,
   type ParamInfo,
+  sumOfSquares,
   type StabilityPlugin,
   type StepContext,
 } from '@gs/core';
@@ -101,15 +101,25 @@ export function trustRatio(options: TrustRatioOptions = {}): StabilityPlugin {
     if (before) tf.dispose([...before.values()]);
     before = undefined;
   };
-  const norm = (x: tf.Tensor) => tf.maximum(tf.sqrt(sumOfSquares(x)), minNorm);
-  /** `r`, 1 where a norm is 0 (Optax's safe ratio). */
-  const ratioOf = (weights: tf.Tensor, direction: tf.Tensor) => {
-    const [weightNorm, directionNorm] = [norm(weights), norm(direction)];
-    const ratio = tf.div(tf.mul(weightNorm, coefficient), tf.add(directionNorm, eps));
-    const degenerate = tf.logicalOr(tf.equal(weightNorm, 0), tf.equal(directionNorm, 0));
+  /**
+   * The safe ratio `r = c·max(‖w‖, minNorm) / (max(‖d‖, minNorm) + eps)` of one parameter from
+   * the squared norms, 1 when a norm is 0 (Optax). Scalar ops only: per-parameter slices of a
+   * vector would read wasm memory synchronously.
+   */
+  const ratioOf = (weightSquares: tf.Tensor, directionSquares: tf.Tensor): tf.Tensor => {
+    let ratio: tf.Tensor;
+    if (minNorm === 0 && eps === 0) {
+      ratio = tf.sqrt(tf.div(coefficient === 1 ? weightSquares : tf.mul(weightSquares, coefficient * coefficient), directionSquares));
+    } else {
+      const weightNorm = tf.maximum(tf.sqrt(weightSquares), minNorm);
+      const directionNorm = tf.maximum(tf.sqrt(directionSquares), minNorm);
+      ratio = tf.div(tf.mul(weightNorm, coefficient), tf.add(directionNorm, eps));
+    }
+    const degenerate = tf.equal(tf.mul(weightSquares, directionSquares), 0);
     return tf.where(degenerate, tf.onesLike(ratio), ratio);
   };
-  const recordRatios = (ctx: StepContext, ratios: Map<string, tf.Tensor>) => {
+  const record = (ctx: StepContext, ratios: ReadonlyMap<string, tf.Tensor>) => {
+    // Parameters without a ratio (excluded, or no gradient) report 1.
     if (ctx.reporting && ctx.params.length > 0) {
       ctx.record('ratio', tf.stack(ctx.params.map((param) => ratios.get(param.name) ?? tf.scalar(1))));
     }
@@ -134,24 +144,23 @@ export function trustRatio(options: TrustRatioOptions = {}): StabilityPlugin {
     transformGradients(grads, ctx) {
       noteRan(ctx, where);
       release();
+      const names = included.filter((param) => grads[param.name]).map((param) => param.name);
       if (target === 'updates') {
         // Clones share the variables' buffers; the update re-points the variables, so these keep
         // the values from before it without copying.
-        before = new Map(included.filter((param) => grads[param.name]).map((param) => [param.name, tf.keep(tf.clone(ctx.variables.get(param.name)!))]));
+        before = new Map(names.map((name) => [name, tf.keep(tf.clone(ctx.variables.get(name)!))]));
         return;
       }
       const result: GradientMap = { ...grads };
       const ratios = new Map<string, tf.Tensor>();
-      for (const param of included) {
-        const g = grads[param.name];
-        if (!g) continue;
-        const w = ctx.variables.get(param.name)!;
-        const direction = weightDecay > 0 ? tf.add(g, tf.mul(w, weightDecay)) : g;
-        const ratio = ratioOf(w, direction);
-        ratios.set(param.name, ratio);
-        result[param.name] = tf.mul(direction, ratio);
+      for (const name of names) {
+        const w = ctx.variables.get(name)!;
+        const direction = weightDecay > 0 ? tf.add(grads[name]!, tf.mul(w, weightDecay)) : grads[name]!;
+        const ratio = ratioOf(sumOfSquares(w), sumOfSquares(direction));
+        ratios.set(name, ratio);
+        result[name] = tf.mul(direction, ratio);
       }
-      recordRatios(ctx, ratios);
+      record(ctx, ratios);
       return result;
     },
     afterUpdate(ctx) {
@@ -165,21 +174,28 @@ export function trustRatio(options: TrustRatioOptions = {}): StabilityPlugin {
       }
       const rate = currentLearningRate(where, ctx.optimizer);
       const ratios = new Map<string, tf.Tensor>();
-      if (rate !== 0) {
-        for (const [name, w0] of before) {
-          const w = ctx.variables.get(name)!;
-          const update = tf.sub(w, w0);
-          let direction = tf.div(update, -rate);
-          if (weightDecay > 0) {
-            const moved = tf.cast(tf.greater(sumOfSquares(update), 0), 'float32');
-            direction = tf.add(direction, tf.mul(w0, tf.mul(moved, weightDecay)));
-          }
-          const ratio = ratioOf(w0, direction);
-          ratios.set(name, ratio);
-          w.assign(tf.sub(w0, tf.mul(direction, tf.mul(ratio, rate))));
+      // At rate 0 nothing moved and there is no direction to rescale.
+      for (const [name, w0] of rate === 0 ? [] : before) {
+        const variable = ctx.variables.get(name)!;
+        // The update u = w − w₀ came from the direction d = −u/η + λ·m·w₀ (m = 1 if u ≠ 0: no
+        // decay on a skipped step). The LAMB step w₀ − η·r·d is w₀ + r·u − η·r·λ·m·w₀, and
+        // ‖d‖² = ‖u‖²/η² − 2λm(u·w₀)/η + λ²m²‖w₀‖² needs no d.
+        const update = tf.sub(variable, w0);
+        const weightSquares = sumOfSquares(w0);
+        const updateSquares = sumOfSquares(update);
+        let directionSquares = tf.div(updateSquares, rate * rate);
+        let decay: tf.Tensor | undefined;
+        if (weightDecay > 0) {
+          decay = tf.mul(tf.cast(tf.greater(updateSquares, 0), 'float32'), weightDecay);
+          const cross = tf.sum(tf.mul(update, w0));
+          directionSquares = tf.add(tf.sub(directionSquares, tf.mul(tf.mul(decay, cross), 2 / rate)), tf.mul(tf.square(decay), weightSquares));
         }
+        const ratio = ratioOf(weightSquares, directionSquares);
+        ratios.set(name, ratio);
+        const kept = decay ? tf.mul(w0, tf.sub(1, tf.mul(tf.mul(ratio, decay), rate))) : w0;
+        variable.assign(tf.add(kept, tf.mul(update, ratio)));
       }
-      recordRatios(ctx, ratios);
+      record(ctx, ratios);
       release();
     },
     dispose() {

@@ -12,9 +12,13 @@ export class WeightCopies {
   private readonly pairs: Array<{ variable: tf.Variable; copy: tf.Variable }>;
   private swapped = false;
 
-  /** One non-trainable copy of each variable, holding its current value. */
+  /**
+   * One non-trainable copy of each variable, holding its current value. `owner` and `what` (e.g.
+   * `'emaWeights'`, `'the averaged weights'`) name them in error messages.
+   */
   constructor(
     private readonly owner: string,
+    private readonly what: string,
     variables: readonly tf.Variable[],
   ) {
     this.pairs = variables.map((variable) => ({ variable, copy: tf.variable(variable, false) }));
@@ -62,7 +66,7 @@ export class WeightCopies {
    * (also when it throws).
    */
   with<T>(fn: () => T): T {
-    if (this.swapped) throw new Error(`${this.owner}: the copies are already in the model`);
+    if (this.swapped) throw new Error(`${this.owner}: ${this.what} are already in the model`);
     this.swapIn();
     let result: T;
     try {
@@ -81,7 +85,7 @@ export class WeightCopies {
   /** Throws when a training step would update the copies instead of the trained weights. */
   assertTrainable(restore: string): void {
     if (this.swapped) {
-      throw new Error(`${this.owner}: a training step ran while the copies were in the model; call ${restore} before training`);
+      throw new Error(`${this.owner}: a training step ran while ${this.what} were in the model; ${restore} before training`);
     }
   }
 

@@ -55,17 +55,8 @@ export async function blockKernelGradientNorms(model: tf.LayersModel, xs: tf.Ten
   return values;
 }
 
-/** Saves `model` to memory (weights included) and loads it back with `tf.loadLayersModel`. */
-export async function saveAndLoad(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-}
+/** Saves a model to memory and loads it back (shared helper). */
+export { saveAndLoad } from '@gs/testing';
 
 /** A one-layer functional model `input [features] → layer`, for checking a single layer. */
 export function singleLayerModel(layer: tf.layers.Layer, features: number): tf.LayersModel {

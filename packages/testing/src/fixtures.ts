@@ -81,3 +81,19 @@ export function classificationData(
 export async function readWeights(model: tf.LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.getWeights().map(async (weight) => (await weight.data()) as Float32Array));
 }
+
+/**
+ * Saves `model` to memory and loads it back with `tf.loadLayersModel` (every custom class must be
+ * registered). With `includeOptimizer`, the compiled optimizer's config and state go along.
+ */
+export async function saveAndLoad(model: tf.LayersModel, { includeOptimizer = false }: { includeOptimizer?: boolean } = {}): Promise<tf.LayersModel> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (saved) => {
+      artifacts = saved;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+    { includeOptimizer },
+  );
+  return tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+}

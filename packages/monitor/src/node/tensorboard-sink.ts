@@ -57,10 +57,8 @@ export function recordSummaryValues(record: MonitorRecord): SummaryValue[] {
   }
   for (const layer of record.layers) {
     for (const [group, histogram] of [['gradients', layer.gradientHistogram], ['weights', layer.weightHistogram]] as const) {
-      // A layer with NaN/Inf has no meaningful buckets: its scalars show the non-finite value instead.
-      if (histogram && Number.isFinite(histogram.min) && Number.isFinite(histogram.max)) {
-        values.push({ tag: `${group}/${layer.name}`, histogram });
-      }
+      // A layer with NaN/Inf has none (its scalars show the non-finite value instead).
+      if (histogram) values.push({ tag: `${group}/${layer.name}`, histogram });
     }
   }
   for (const [name, value] of Object.entries(record.extras)) values.push(...extraValues(name, value));
