@@ -1,6 +1,6 @@
 export type { GradientReductions } from './gradient-reductions.js';
 export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
-export { AUTOMATIC_REPORT_LAG, type FitCallback } from './fit-callback.js';
+export { AUTOMATIC_REPORT_LAG, type FitCallback, type FitProtocol } from './fit-callback.js';
 export {
   describeParams,
   describeVariables,

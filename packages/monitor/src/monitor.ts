@@ -80,7 +80,15 @@ export interface MonitorOptions {
    * the step's other values. Default: on (30 buckets, every measured step) when a sink asks for
    * them (`tensorBoardSink` does), else off.
    */
-  histograms?: boolean | { buckets?: number; every?: number };
+  histograms?: boolean | HistogramOptions;
+}
+
+/** `MonitorOptions.histograms` in full. */
+export interface HistogramOptions {
+  /** Buckets per histogram, spread evenly between the tensor's min and max. Default 30. */
+  buckets?: number;
+  /** Histograms on steps whose index is a multiple of this (a multiple of the monitor's `every`). Default: the monitor's `every`. */
+  every?: number;
 }
 
 /** Buckets per histogram when `histograms` is `true` (TensorBoard's `tf.summary.histogram` default). */
