@@ -43,6 +43,7 @@ const program = new Command()
   .option('--steps <n>', 'training steps per configuration', positiveInteger('--steps'))
   .option('--batch-size <n>', 'batch size', positiveInteger('--batch-size'))
   .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')}) or report sections (${SECTIONS.join(', ')})`)
+  .option('--depth-runs <ids>', 'depth section: run only these records of the plan (e.g. residual-reZero-1000) and merge them into the existing depth.json')
   .option('--jobs <n>', 'train configurations in this many processes (default: 2 on machines with 2+ cores)', positiveInteger('--jobs'))
   .option('--out <dir>', 'report directory', 'report')
   .option('--no-progress', 'no progress bar (plain lines instead)')
@@ -61,6 +62,7 @@ const options = program.opts<{
   steps?: number;
   batchSize?: number;
   only?: string;
+  depthRuns?: string;
   jobs?: number;
   out: string;
   progress: boolean;
@@ -100,6 +102,7 @@ const sectionOptions = {
   directory: reportDirectory,
   log: (line: string) => console.log(line),
   overrides: { depth: options.depth, width: options.width, steps: options.steps, batchSize: options.batchSize },
+  ...(options.depthRuns ? { depthRuns: options.depthRuns.split(',').map((id) => id.trim()).filter(Boolean) } : {}),
 };
 if (sections.includes('atlas')) {
   const atlas = await runAtlasSection(sectionOptions);
