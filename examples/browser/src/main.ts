@@ -172,15 +172,17 @@ async function main(): Promise<void> {
 
 /** The atlas view: the phase diagram filled in cell by cell on this page's backend. */
 async function showAtlas(data: { train: DigitSet; test: DigitSet }): Promise<void> {
-  saveUrlParameters({ view: 'atlas' });
+  // ?atlasSteps=…&atlasMaxDepth=… shrink the live atlas (the browser test uses a small one). Read
+  // before the URL is rewritten from the form, and kept in it so the shared link shows the same atlas.
+  const parameters = new URLSearchParams(location.search);
+  const sizes = Object.fromEntries(['atlasSteps', 'atlasMaxDepth'].flatMap((name) => (parameters.has(name) ? [[name, parameters.get(name)!]] : [])));
+  saveUrlParameters({ view: 'atlas', ...sizes });
   const tensors = uploadDigits(data);
   try {
-    // ?atlasSteps=…&atlasMaxDepth=… shrink the live atlas (the browser test uses a small one).
-    const parameters = new URLSearchParams(location.search);
-    const maxDepth = Number(parameters.get('atlasMaxDepth') ?? Infinity);
+    const maxDepth = Number(sizes.atlasMaxDepth ?? Infinity);
     const plan = {
       ...BROWSER_ATLAS_PLAN,
-      steps: Number(parameters.get('atlasSteps') ?? BROWSER_ATLAS_PLAN.steps),
+      steps: Number(sizes.atlasSteps ?? BROWSER_ATLAS_PLAN.steps),
       depths: BROWSER_ATLAS_PLAN.depths.filter((depth) => depth <= maxDepth),
     };
     await runAtlasView(tensors, byId('atlas-chart'), byId('atlas-status'), plan);

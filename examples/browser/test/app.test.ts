@@ -86,18 +86,22 @@ describe.skipIf(!RUN)('browser app', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${url}?view=atlas&atlasSteps=1&atlasMaxDepth=5&autostart=1`);
+    await page.goto(`${url}?view=atlas&atlasSteps=2&atlasMaxDepth=10&autostart=1`);
     await page.waitForFunction(() => document.body.dataset.backend !== undefined, undefined, { timeout: 120_000 });
     if (process.env.CI === 'true') expect(await page.textContent('#backend')).toBe('webgpu');
-    await page.waitForSelector('#atlas-status[data-state]', { timeout: 280_000 });
+    await page.waitForSelector('#atlas-status[data-state]', { timeout: 240_000 });
     expect(await page.getAttribute('#atlas-status', 'data-state'), await page.textContent('#atlas-status') ?? '').toBe('done');
-    // 5 σ_w² columns × depth 5; the critical σ_w² (1.761 at σ_b² = 0.05) is drawn and stated.
-    expect(await page.getAttribute('#atlas-chart', 'data-cells')).toBe('5');
+    // 5 σ_w² columns × depths 5 and 10 (the URL's size survives the page rewriting the URL from the
+    // form); the critical σ_w² (1.761 at σ_b² = 0.05) is drawn and stated.
+    expect(await page.getAttribute('#atlas-chart', 'data-cells')).toBe('10');
     expect(await page.textContent('#atlas-chart svg')).toContain('critical σ_w² = 1.761');
     expect(await page.textContent('#atlas-status')).toContain('critical σ_w² = 1.761');
+    expect(await page.locator('#atlas-chart svg path[aria-roledescription="rect mark"], #atlas-chart svg .mark-rect path').count()).toBeGreaterThanOrEqual(10);
     expect(page.url()).toContain('view=atlas');
+    expect(page.url()).toContain('atlasSteps=2');
+    expect(page.url()).toContain('atlasMaxDepth=10');
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'atlas.png'), fullPage: true });
+    await page.locator('#atlas-view').screenshot({ path: join(SCREENSHOTS, 'atlas.png') });
     expect(errors).toEqual([]);
   });
 

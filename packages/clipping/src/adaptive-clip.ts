@@ -7,7 +7,6 @@ import {
   requireParamInfos,
   requirePositive,
   requireTensor,
-  type GradientMap,
   type ParamInfo,
   type StabilityPlugin,
 } from '@gs/core';
@@ -99,49 +98,38 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
   const clipping = requirePositive(where, 'clipping', opts.clipping ?? 0.01);
   const eps = requireNonNegative(where, 'eps', opts.eps ?? 1e-3);
   const isExcluded = selectorFor(opts.exclude);
-  let excluded = new Set<string>();
-  let excludedFor: readonly ParamInfo[] | undefined;
+  let clippedFor: readonly ParamInfo[] | undefined;
+  let included: boolean[] = [];
+  let units: number[] = [];
 
   return {
     name: 'adaptiveClip',
     transformGradients(grads, ctx) {
-      if (excludedFor !== ctx.params) {
-        excludedFor = ctx.params;
-        excluded = new Set(ctx.params.filter((param) => isExcluded(param, ctx.params)).map((param) => param.name));
+      if (clippedFor !== ctx.params) {
+        clippedFor = ctx.params;
+        included = ctx.params.map((param) => ctx.variables.has(param.name) && !isExcluded(param, ctx.params));
+        units = [...ctx.reductions.layout.units];
       }
-      const result: GradientMap = {};
-      const norms: tf.Tensor[] = [];
-      const scales: tf.Tensor[] = [];
-      const clippedFractions: tf.Tensor[] = [];
-      for (const [name, g] of Object.entries(grads)) {
-        const weights = ctx.variables.get(name);
-        if (excluded.has(name) || !weights) {
-          result[name] = g;
-          if (ctx.reporting) {
-            norms.push(tf.norm(g));
-            scales.push(tf.scalar(1));
-            clippedFractions.push(tf.scalar(0));
-          }
-          continue;
-        }
-        const maxNorm = tf.mul(tf.maximum(unitwiseNorm(weights), eps), clipping);
-        const gradNorm = unitwiseNorm(g);
-        const unitClipped = tf.greater(gradNorm, maxNorm);
-        const factor = tf.where(unitClipped, tf.div(maxNorm, tf.maximum(gradNorm, DIVISION_GUARD)), tf.onesLike(gradNorm));
-        const clipped = tf.mul(g, factor);
-        result[name] = clipped;
-        if (ctx.reporting) {
-          const before = tf.norm(g);
-          const after = tf.norm(clipped);
-          norms.push(before);
-          scales.push(ratioOrOne(after, before));
-          clippedFractions.push(tf.mean(tf.cast(unitClipped, 'float32')));
-        }
-      }
-      if (ctx.reporting && norms.length > 0) {
-        ctx.record('norm', tf.stack(norms));
-        ctx.record('scale', tf.stack(scales));
-        ctx.record('clipped', tf.stack(clippedFractions));
+      // Every unit of every parameter at once, as [parameters, units] matrices: the gradients'
+      // unit norms come from core's shared reductions (derived from earlier plugins' scalings
+      // without a pass over the gradients), the weights' likewise; the per-unit factors are one
+      // scaling that core fuses with the others into a single pass per gradient.
+      const { reductions } = ctx;
+      const gradNorm = tf.sqrt(reductions.unitSquaredNorms(grads));
+      const maxNorm = tf.mul(tf.maximum(tf.sqrt(reductions.unitSquaredNorms(reductions.weights())), eps), clipping);
+      const clippable = tf.tensor2d(included, [included.length, 1], 'bool');
+      const unitClipped = tf.logicalAnd(tf.greater(gradNorm, maxNorm), clippable);
+      const factor = tf.where(unitClipped, tf.div(maxNorm, tf.maximum(gradNorm, DIVISION_GUARD)), tf.onesLike(gradNorm));
+      const result = ctx.scaleGradients(grads, factor);
+      if (ctx.reporting) {
+        const present = ctx.params.flatMap((param, p) => (param.name in grads ? [p] : []));
+        const perGradient = (values: tf.Tensor) =>
+          present.length === ctx.params.length ? values : tf.concat(present.map((p) => tf.slice(values, [p], [1])));
+        const before = tf.sqrt(reductions.squaredNorms(grads));
+        const after = tf.sqrt(reductions.squaredNorms(result));
+        ctx.record('norm', perGradient(before));
+        ctx.record('scale', perGradient(ratioOrOne(after, before)));
+        ctx.record('clipped', perGradient(tf.div(tf.sum(tf.cast(unitClipped, 'float32'), 1), tf.tensor1d(units))));
       }
       return result;
     },

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { requirePositive, type StabilityPlugin } from '@gs/core';
 import { globalNorm, globalNormScale, validateGlobalNormOptions, type GlobalNormOptions } from './global-norm.js';
-import { mapGradients } from './gradient-map.js';
 
 /**
  * Rescales all gradients together so their global norm is at most `max`, with the semantics of
@@ -26,14 +25,16 @@ export function clipByGlobalNorm(max: number, options: GlobalNormOptions = {}): 
   return {
     name: 'clipByGlobalNorm',
     transformGradients(grads, ctx) {
-      const norm = globalNorm(grads, normType);
+      // The L2 norm comes from core's shared per-parameter Σg² (computed once per step for every
+      // plugin that asks); the scaling is fused with the other plugins' into one pass.
+      const norm = normType === 2 ? (tf.sqrt(tf.sum(ctx.reductions.squaredNorms(grads))) as tf.Scalar) : globalNorm(grads, normType);
       const scale = globalNormScale(norm, max, eps);
       if (ctx.reporting) {
         ctx.record('norm', norm);
         ctx.record('scale', scale);
         ctx.record('clipped', tf.cast(tf.less(scale, 1), 'float32'));
       }
-      return mapGradients(grads, (g) => tf.mul(g, scale));
+      return ctx.scaleGradients(grads, scale);
     },
   };
 }

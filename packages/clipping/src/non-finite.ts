@@ -3,12 +3,13 @@ import {
   requireOptions,
   requireInteger,
   requireOneOf,
+  selectIf,
   type GradientMap,
   type ParamInfo,
   type RecordedValue,
   type StabilityPlugin,
 } from '@gs/core';
-import { mapGradients, selectLike } from './gradient-map.js';
+import { mapGradients } from './gradient-map.js';
 
 /** What `nonFinite` does with NaN/±Infinity gradients. */
 export type NonFinitePolicy = 'skip' | 'zero' | 'throw';
@@ -91,8 +92,11 @@ function describeFlags(flags: readonly number[], params: readonly ParamInfo[]): 
  * - `'zero'`: every non-finite gradient entry is replaced by 0 (`g ← isFinite(g) ? g : 0`); the
  *   step goes on with the finite entries.
  * - `'skip'` (default): a step in which any gradient entry is non-finite leaves every weight
- *   unchanged (`ctx.skipUpdateIf`: the variables are restored with `where` after the update) and
- *   is counted. All gradients of such a step are passed to the wrapped optimizer as zeros, so its
+ *   unchanged (`ctx.skipUpdateIf`: each variable is restored bit for bit with one select after
+ *   the update) and is counted. It is decided from core's shared Σg² per parameter
+ *   (`ctx.reductions`, one read of the gradients for all plugins), which is non-finite exactly when
+ *   the parameter has a NaN/±Infinity entry or is so large that its squared norm overflows float32
+ *   (‖g‖ > ~1.8e19 — Adam's second moment could not hold it either), so such a step counts too. All gradients of such a step are passed to the wrapped optimizer as zeros, so its
  *   state is not poisoned by NaN — but it still runs: its iteration counter advances and its
  *   moments decay (Adam: `m ← β₁m`, `v ← β₂v`, bias correction moves on; momentum:
  *   `velocity ← μ·velocity`). After `maxConsecutive` skipped steps in a row, the next report throws
@@ -150,32 +154,39 @@ export function nonFinite(options: NonFiniteOptions = {}): NonFinitePlugin {
     transformGradients(grads, ctx) {
       if (ctx.params.length === 0) return;
       const device = ensureState(ctx.params.length);
-      const finiteMasks = new Map<string, tf.Tensor>();
-      const flags = tf.stack(
-        ctx.params.map((param) => {
-          const g = grads[param.name];
-          if (!g || g.size === 0) return tf.scalar(0);
-          const finite = tf.isFinite(g);
-          finiteMasks.set(param.name, finite);
-          return tf.sub(1, tf.min(tf.cast(finite, 'float32')));
-        }),
-      );
-      const bad = flags.size > 0 ? tf.max(flags) : tf.scalar(0);
-      const badCondition = tf.greater(bad, 0);
-
+      let flags: tf.Tensor;
       let result: GradientMap;
+      let badCondition: tf.Tensor;
       if (policy === 'zero') {
+        const finiteMasks = new Map<string, tf.Tensor>();
+        flags = tf.stack(
+          ctx.params.map((param) => {
+            const g = grads[param.name];
+            if (!g || g.size === 0) return tf.scalar(0);
+            const finite = tf.isFinite(g);
+            finiteMasks.set(param.name, finite);
+            return tf.sub(1, tf.min(tf.cast(finite, 'float32')));
+          }),
+        );
+        badCondition = tf.greater(tf.max(flags), 0);
         result = mapGradients(grads, (g, name) => {
           const finite = finiteMasks.get(name);
           return finite ? tf.where(finite, g, tf.zerosLike(g)) : g;
         });
       } else {
+        // Core's shared Σg² per parameter (one pass over the gradients for all plugins) is
+        // non-finite exactly when the parameter has a NaN/±Infinity entry, or is too large for
+        // its square to fit in float32. The skip and the zeroing are decided on the device and
+        // fused by core: one select per variable after the update, no pass here.
+        flags = tf.cast(tf.logicalNot(tf.isFinite(ctx.reductions.squaredNorms(grads))), 'float32');
+        badCondition = tf.greater(tf.max(flags), 0);
         ctx.skipUpdateIf(badCondition);
-        result = mapGradients(grads, (g) => selectLike(badCondition, tf.zerosLike(g), g, g));
+        result = ctx.zeroGradientsIf(grads, badCondition);
       }
+      const bad = tf.cast(badCondition, 'float32');
 
       const runStarting = tf.logicalAnd(badCondition, tf.equal(device.consecutive, 0));
-      const runFlags = selectLike(runStarting, flags, device.runFlags, flags);
+      const runFlags = selectIf(runStarting, flags, device.runFlags);
       const runStart = tf.where(runStarting, tf.scalar(ctx.step) as tf.Tensor, device.runStart);
       const consecutive = tf.mul(bad, tf.add(device.consecutive, 1));
       const nonFiniteSteps = tf.add(device.nonFiniteSteps, bad);
@@ -185,7 +196,7 @@ export function nonFinite(options: NonFiniteOptions = {}): NonFinitePlugin {
       device.nonFiniteSteps.assign(nonFiniteSteps);
       if (policy !== 'zero') {
         const tripNow = tf.logicalAnd(tf.greaterEqual(consecutive, limit), tf.equal(device.tripped, 0));
-        device.trippedFlags.assign(selectLike(tripNow, runFlags, device.trippedFlags, runFlags));
+        device.trippedFlags.assign(selectIf(tripNow, runFlags, device.trippedFlags));
         device.trippedRunStart.assign(tf.where(tripNow, runStart as tf.Tensor, device.trippedRunStart));
         device.tripped.assign(tf.maximum(device.tripped, tf.cast(tripNow, 'float32')));
       }

@@ -1,7 +1,7 @@
 // Test helpers for the clipping package (could move to @gs/testing: running one plugin's
 // transformGradients outside an optimizer with a minimal step context).
 import * as tf from '@tensorflow/tfjs';
-import type { GradientMap, ParamInfo, RecordedValue, StabilityPlugin, StepContext } from '@gs/core';
+import { createStepContext, type GradientMap, type ParamInfo, type RecordedValue, type StabilityPlugin } from '@gs/core';
 import { adaptiveClip, excludeOutputLayer } from './adaptive-clip.js';
 import { autoClip } from './auto-clip.js';
 import { clipByBlockRms } from './clip-by-block-rms.js';
@@ -39,21 +39,15 @@ export async function transformOnce(
   const optimizer = tf.train.sgd(0.1);
   if (step === 0) plugin.setup?.({ params: described, variables, optimizer });
   const recorded: Array<[string, tf.Tensor]> = [];
-  const skips: tf.Tensor[] = [];
-  const ctx: StepContext = {
-    step,
-    reporting: true,
-    params: described,
-    variables,
-    optimizer,
-    incomingGradients: grads,
-    record: (name, value) => void recorded.push([name, tf.keep(typeof value === 'number' ? tf.scalar(value) : tf.clone(value))]),
-    skipUpdateIf: (condition) => void skips.push(tf.keep(tf.clone(condition))),
-    deferUpdate: () => {
-      throw new Error('transformOnce: no clipping transform defers an update');
-    },
-  };
-  const output = tf.tidy(() => plugin.transformGradients?.(grads, ctx) ?? grads);
+  const record = (_key: string, name: string, value: tf.Tensor | number) =>
+    void recorded.push([name, tf.keep(typeof value === 'number' ? tf.scalar(value) : tf.clone(value))]);
+  const standalone = createStepContext({ step, reporting: true, params: described, variables, optimizer, incomingGradients: grads, record }, plugin.name);
+  const { output, skips } = tf.tidy(() => {
+    const out = plugin.transformGradients?.(grads, standalone.context) ?? grads;
+    // Read every gradient (a lazily scaled map computes them here) and keep what the step decided.
+    const named = Object.fromEntries(Object.keys(out).map((name) => [name, out[name]!]));
+    return { output: named, skips: standalone.skipConditions.map((condition) => tf.clone(condition)) };
+  });
   const result: Record<string, number[]> = {};
   for (const [name, g] of Object.entries(output)) result[name] = Array.from(await g.data());
   const values: Record<string, RecordedValue> = {};
@@ -64,6 +58,7 @@ export async function transformOnce(
   let skip = false;
   for (const condition of skips) skip ||= (await condition.data())[0] !== 0;
   tf.dispose([...Object.values(output).filter((g) => !Object.values(grads).includes(g)), ...recorded.map(([, t]) => t), ...skips]);
+  standalone.dispose();
   tf.dispose([...variables.values()]);
   optimizer.dispose();
   return { grads: result, values, skip };

@@ -76,14 +76,17 @@ export class FitCallback extends tf.Callback {
     this.onTrainEnd = this.onTrainEnd.bind(this);
   }
 
+  /** Waits for every report up to this batch's step; rejects with the first plugin error. */
   override async onBatchEnd(): Promise<void> {
     await this.protocol.waitForReports(0);
   }
 
+  /** Waits for every report of the epoch. */
   override async onEpochEnd(): Promise<void> {
     await this.protocol.waitForReports(0);
   }
 
+  /** Waits for every report of the run. */
   override async onTrainEnd(): Promise<void> {
     await this.protocol.waitForReports(0);
   }

@@ -1,5 +1,6 @@
+export type { GradientReductions } from './gradient-reductions.js';
 export { OPTIMIZER_NAMES, optimizerByName, type OptimizerName } from './optimizer-by-name.js';
-export { AUTOMATIC_REPORT_LAG, type FitCallback } from './fit-callback.js';
+export { AUTOMATIC_REPORT_LAG, type FitCallback, type FitProtocol } from './fit-callback.js';
 export {
   describeParams,
   describeVariables,
@@ -26,7 +27,10 @@ export {
   type StepOutcome,
   type VariableGradients,
 } from './stabilized-optimizer.js';
+export { selectIf } from './select-if.js';
+export { createStepContext, type StandaloneStep, type StepScopeOptions } from './step-scope.js';
 export { sumOfSquares } from './sum-of-squares.js';
+export { UnitLayout } from './unit-layout.js';
 export { createTrainer, type Trainer, type TrainerOptions, type TrainerStepResult } from './trainer.js';
 export { ACTIVATION_NAMES, LAYER_ARGUMENT_NAMES, requireActivation, requireLayerArgs } from './layer-arguments.js';
 export {

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { GradientReductions } from './gradient-reductions.js';
 import type { ParamInfo } from './param-info.js';
 
 /** Gradients of one step keyed by variable name (entries for unconnected variables are absent). */
@@ -47,12 +48,36 @@ export interface StepContext extends SetupContext {
   record(name: string, value: tf.Tensor | number): void;
   /**
    * Undoes this step's update of every variable when `condition` (a boolean or 0/1 scalar) is
-   * true, decided on the device: the variables are snapshotted before the update and restored with
-   * `where(condition, before, after)`. The wrapped optimizer still runs, so its own state (moments,
-   * iteration count) advances: pass it zeros where the gradients were bad. Only from
-   * `transformGradients`.
+   * true, decided on the device: the variables' values before the update are kept (no copy) and
+   * each variable is restored with one select, `condition ? before : after`, bit for bit. The
+   * wrapped optimizer still runs, so its own state (moments, iteration count) advances: pass it
+   * zeros where the gradients were bad (`zeroGradientsIf`). Only from `transformGradients`.
    */
   skipUpdateIf(condition: tf.Tensor): void;
+  /**
+   * Per-parameter reductions (Σx², per-unit Σx², Σ(a−b)²) of any gradient or weight map,
+   * computed once per step for all plugins and derived, without reading the tensors again, for
+   * maps from `scaleGradients`/`zeroGradientsIf`. See `GradientReductions`.
+   */
+  readonly reductions: GradientReductions;
+  /**
+   * `grads` multiplied by `factor` — a number, a scalar tensor, one value per parameter (`[P]`,
+   * `ctx.params` order) or one per unit (`[P, width]`, `ctx.reductions.layout`; entries past a
+   * parameter's units must be finite and are ignored) — as a map whose gradients are computed only
+   * when read. The scalings of consecutive plugins (and `zeroGradientsIf`) are fused: the
+   * optimizer receives each gradient after one kernel, and `ctx.reductions` of the result costs
+   * no pass over the gradients. Only from `transformGradients`.
+   *
+   * @example
+   * return ctx.scaleGradients(grads, tf.minimum(1, tf.div(maxNorm, norm))); // global-norm clipping
+   */
+  scaleGradients(grads: GradientMap, factor: number | tf.Tensor): GradientMap;
+  /**
+   * `grads` with every gradient replaced by zeros (NaN and ±Infinity entries included) when
+   * `condition` (a boolean or 0/1 scalar) holds, decided on the device; lazy and fused like
+   * `scaleGradients`. Only from `transformGradients`.
+   */
+  zeroGradientsIf(grads: GradientMap, condition: tf.Tensor): GradientMap;
   /**
    * Holds this step's update back, decided on the host (e.g. from a step count, so nothing is read
    * from the device): once the calling plugin's `transformGradients` returns, the plugins after it

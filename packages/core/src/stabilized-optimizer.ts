@@ -6,11 +6,14 @@ import type {
   RecordedValue,
   SetupContext,
   StabilityPlugin,
-  StepContext,
   StepReport,
 } from './plugin.js';
 import { resolveOptimizer, type OptimizerName } from './optimizer-by-name.js';
 import { StepRecorder } from './step-recorder.js';
+import type { ConditionalSelect } from './select-if.js';
+import { StepScope } from './step-scope.js';
+import { UnitLayout } from './unit-layout.js';
+import { SELECT_MANY, useMultiOutputKernels } from './webgpu-kernels.js';
 import { validatePlugins, type PluginSlot } from './plugin-list.js';
 import { invalidOption, requireInteger, requireModel, requireOptimizer, requireOptions } from './validate.js';
 
@@ -51,26 +54,52 @@ const LOSS_KEY = 'loss';
 const RECENT_REPORTS_KEPT = 8;
 const STABILIZED = Symbol.for('gradient-stability.StabilizedOptimizer');
 
-function validateGradientMap(output: unknown, input: GradientMap, key: string): GradientMap {
+/**
+ * Checks a plugin's returned map: same names, tensors of the same shapes. `unscaled` gives a
+ * lazily scaled map's (`ctx.scaleGradients`) underlying map, whose shapes it has, so checking
+ * computes none of its gradients.
+ */
+function validateGradientMap(output: unknown, input: GradientMap, key: string, unscaled: (map: GradientMap) => GradientMap): GradientMap {
   if (output == null || typeof output !== 'object' || Array.isArray(output)) {
     throw new TypeError(`plugin '${key}': transformGradients must return a gradient map (object keyed by variable name) or nothing`);
   }
   const map = output as GradientMap;
+  const outputShapes = unscaled(map);
+  const inputShapes = unscaled(input);
   for (const name of Object.keys(input)) {
-    const gradient = map[name];
+    const gradient = name in map ? outputShapes[name] : undefined;
     if (!(gradient instanceof tf.Tensor)) {
       throw new Error(`plugin '${key}': transformGradients returned a gradient map missing '${name}'`);
     }
-    if (!tf.util.arraysEqual(gradient.shape, input[name]!.shape)) {
-      throw new Error(
-        `plugin '${key}': transformGradients changed the shape of '${name}' from [${input[name]!.shape}] to [${gradient.shape}]`,
-      );
+    const expected = inputShapes[name]!.shape;
+    if (!tf.util.arraysEqual(gradient.shape, expected)) {
+      throw new Error(`plugin '${key}': transformGradients changed the shape of '${name}' from [${expected}] to [${gradient.shape}]`);
     }
   }
   for (const name of Object.keys(map)) {
     if (!(name in input)) throw new Error(`plugin '${key}': transformGradients returned an unknown variable '${name}'`);
   }
   return map;
+}
+
+/**
+ * `variable ← condition ? before : variable` for every variable, bit for bit: on WebGPU two
+ * variables per dispatch, elsewhere one select each (the condition broadcast once per shape).
+ */
+function restoreIf(condition: tf.Tensor, variables: tf.Variable[], before: tf.Tensor[], selects: ConditionalSelect): void {
+  tf.tidy(() => {
+    if (useMultiOutputKernels() && variables.every((variable) => variable.dtype === 'float32' && variable.size > 0)) {
+      const inputs: Record<string, tf.Tensor> = { condition };
+      variables.forEach((variable, i) => {
+        inputs[`t${i}`] = before[i]!;
+        inputs[`e${i}`] = variable;
+      });
+      const restored = tf.engine().runKernel(SELECT_MANY, inputs) as tf.Tensor[];
+      variables.forEach((variable, i) => variable.assign(restored[i]!));
+      return;
+    }
+    variables.forEach((variable, i) => variable.assign(selects.select(condition, before[i]!, variable)));
+  });
 }
 
 function lookUpVariable(name: string): tf.Variable {
@@ -109,6 +138,9 @@ export class StabilizedOptimizer extends tf.Optimizer {
 
   private slots: PluginSlot[];
   private params?: ParamInfo[];
+  private layout?: UnitLayout;
+  /** Whether the last step computed per-unit sums (then this one computes per-parameter sums from them). */
+  private unitsFirst = false;
   private paramSignature = '';
   private variables = new Map<string, tf.Variable>();
   private setUp = false;
@@ -296,6 +328,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
       this.paramSignature = signature;
       this.variables = new Map(variables.map((variable) => [variable.name, variable]));
       this.params = this.describe(variables);
+      this.layout = new UnitLayout(this.params);
     }
     if (this.setUp) return;
     this.setUp = true;
@@ -329,86 +362,68 @@ export class StabilizedOptimizer extends tf.Optimizer {
     const listening = this.slots.some((slot) => slot.plugin.onReport);
     const reporting = listening && step % this.every === 0;
     const recorder = new StepRecorder(reporting || forceReport);
-    const skipConditions: tf.Tensor[] = [];
     const incomingGradients: GradientMap = {};
     for (const entry of list) if (entry.tensor != null) incomingGradients[entry.name] = entry.tensor;
-    let inTransform = false;
-    let deferredBy: string | undefined;
-    const contextFor = (key: string): StepContext => ({
+    const scope = new StepScope({
       step,
       reporting,
       loss,
       incomingGradients,
       params: this.params!,
+      layout: this.layout,
+      unitsFirst: this.unitsFirst,
       variables: this.variables,
       model: this.model,
       optimizer: this.optimizer,
-      record: (name, value) => {
-        if (reporting) recorder.record(`${key}/${name}`, value);
-      },
-      skipUpdateIf: (condition) => {
-        if (!inTransform) throw new Error(`plugin '${key}': skipUpdateIf can only be called from transformGradients`);
-        skipConditions.push(condition);
-      },
-      deferUpdate: () => {
-        if (!inTransform) throw new Error(`plugin '${key}': deferUpdate can only be called from transformGradients`);
-        deferredBy ??= key;
-      },
+      record: (key, name, value) => recorder.record(`${key}/${name}`, value),
     });
 
     const originals = new Set(list.map((entry) => entry.tensor).filter((tensor) => tensor != null));
     let transformed: NamedGradient[] = list;
     let skip: tf.Tensor | undefined;
-    let snapshot: tf.Tensor[] | undefined;
+    let before: tf.Tensor[] | undefined;
     try {
       if (this.slots.some((slot) => slot.plugin.transformGradients)) {
-        inTransform = true;
+        scope.inTransform = true;
         const result = tf.tidy(() => {
           let grads: GradientMap = { ...incomingGradients };
           for (const { plugin, key } of this.slots) {
             if (!plugin.transformGradients) continue;
-            const output = plugin.transformGradients(grads, contextFor(key));
+            const output = plugin.transformGradients(grads, scope.contextFor(key));
             // A deferred step ends here: later plugins, the update and afterUpdate are skipped.
-            if (deferredBy !== undefined) return { grads: list, anySkip: undefined };
-            if (output !== undefined) grads = validateGradientMap(output, grads, key);
+            if (scope.deferredBy !== undefined) return { grads: list, anySkip: undefined };
+            if (output !== undefined) grads = validateGradientMap(output, grads, key, (map) => scope.scalings.scalingOf(map)?.base ?? map);
           }
-          const anySkip = skipConditions.length
-            ? skipConditions
-                .map((condition) => tf.cast(tf.reshape(condition, []), 'bool'))
+          // A single boolean condition stays the same data (no copy), so the selects below reuse
+          // what zeroGradientsIf broadcast for it.
+          const anySkip = scope.skipConditions.length
+            ? scope.skipConditions
+                .map((condition) => tf.reshape(condition.dtype === 'bool' ? condition : tf.notEqual(condition, 0), []))
                 .reduce((a, b) => tf.logicalOr(a, b))
             : undefined;
+          scope.scalings.materializeAll(grads);
           return {
             grads: list.map((entry) => ({ name: entry.name, tensor: entry.tensor == null ? entry.tensor : grads[entry.name]! })),
             anySkip,
           };
         });
-        inTransform = false;
+        scope.inTransform = false;
         transformed = result.grads;
         skip = result.anySkip;
       }
 
-      if (deferredBy === undefined) {
+      if (scope.deferredBy === undefined) {
         const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
-        if (skip) snapshot = updated.map((variable) => tf.clone(variable));
+        // Views share the variables' data and the update gives the variables new data, so these
+        // keep the values from before it without copying.
+        if (skip) before = updated.map((variable) => tf.reshape(variable, variable.shape));
         this.optimizer.applyGradients(transformed);
-        if (skip && snapshot) {
-          const before = snapshot;
-          const condition = skip;
-          tf.tidy(() => {
-            // The scalar condition is broadcast with an element-wise add: tf.where's own broadcasting
-            // goes through Tile, which the cpu backend (and webgpu, for CPU-held inputs) runs with a
-            // synchronous read.
-            const conditionValue = tf.cast(condition, 'float32');
-            updated.forEach((variable, i) => {
-              const fullCondition = tf.notEqual(tf.add(tf.zerosLike(variable), conditionValue), 0);
-              variable.assign(tf.where(fullCondition, before[i]!, variable));
-            });
-          });
-        }
+        if (skip && before) restoreIf(skip, updated, before, scope.scalings.selects);
+        scope.reductions.weightsChanged();
 
         if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
           tf.tidy(() => {
-            for (const { plugin, key } of this.slots) plugin.afterUpdate?.(contextFor(key));
+            for (const { plugin, key } of this.slots) plugin.afterUpdate?.(scope.contextFor(key));
           });
         }
       }
@@ -417,11 +432,13 @@ export class StabilizedOptimizer extends tf.Optimizer {
       recorder.discard();
       throw error;
     } finally {
-      tf.dispose(snapshot ?? []);
+      tf.dispose(before ?? []);
       skip?.dispose();
       for (const entry of transformed) {
         if (entry.tensor != null && !originals.has(entry.tensor)) entry.tensor.dispose();
       }
+      this.unitsFirst = scope.reductions.unitsComputed;
+      scope.dispose();
     }
     this.stepIndex = step + 1;
     return this.scheduleReport(step, reporting, recorder);

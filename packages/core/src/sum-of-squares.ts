@@ -14,7 +14,8 @@ import { requireTensor } from './validate.js';
 export function sumOfSquares(x: tf.Tensor): tf.Scalar {
   requireTensor('sumOfSquares', 'x', x);
   return tf.tidy(() => {
-    const flat = tf.reshape(tf.cast(x, 'float32'), [1, -1]) as tf.Tensor2D;
+    // No cast for float32 (the usual case): a cast copies the data on wasm.
+    const flat = tf.reshape(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), [1, -1]) as tf.Tensor2D;
     return tf.reshape(tf.matMul(flat, flat, false, true), []) as tf.Scalar;
   });
 }

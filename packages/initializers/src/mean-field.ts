@@ -9,11 +9,19 @@ export interface ActivationFunctions {
   derivative: (x: number) => number;
 }
 
+/** The activation names (tfjs spelling) the mean-field functions know. */
+export const MEAN_FIELD_ACTIVATIONS = [
+  'linear', 'tanh', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'softplus', 'softsign', 'swish',
+] as const;
+
+/** A tfjs activation name the mean-field functions know. */
+export type MeanFieldActivationName = (typeof MEAN_FIELD_ACTIVATIONS)[number];
+
 const SELU_LAMBDA = 1.0507009873554805;
 const SELU_ALPHA = 1.6732632423543772;
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-const ACTIVATIONS = {
+const ACTIVATIONS: Record<MeanFieldActivationName, ActivationFunctions> = {
   linear: { fn: (x: number) => x, derivative: () => 1 },
   tanh: { fn: Math.tanh, derivative: (x: number) => 1 - Math.tanh(x) ** 2 },
   relu: { fn: (x: number) => Math.max(0, x), derivative: (x: number) => (x > 0 ? 1 : 0) },
@@ -28,13 +36,7 @@ const ACTIVATIONS = {
   softplus: { fn: (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))), derivative: sigmoid },
   softsign: { fn: (x: number) => x / (1 + Math.abs(x)), derivative: (x: number) => 1 / (1 + Math.abs(x)) ** 2 },
   swish: { fn: (x: number) => x * sigmoid(x), derivative: (x: number) => sigmoid(x) * (1 + x * (1 - sigmoid(x))) },
-} satisfies Record<string, ActivationFunctions>;
-
-/** A tfjs activation name the mean-field functions know. */
-export type MeanFieldActivationName = keyof typeof ACTIVATIONS;
-
-/** The activation names (tfjs spelling) the mean-field functions know. */
-export const MEAN_FIELD_ACTIVATIONS = Object.keys(ACTIVATIONS) as MeanFieldActivationName[];
+};
 
 /** An activation for the mean-field functions: a tfjs name, or `{fn, derivative}`. */
 export type MeanFieldActivation = MeanFieldActivationName | ActivationFunctions;

@@ -60,7 +60,7 @@ export function activationFractionDetector(rule: ActivationFractionRule, options
           return stats !== undefined && Number.isFinite(stats.mean) && Number.isFinite(stats.std) && valueOf(layer) > fraction;
         })
         .sort((a, b) => a.depth - b.depth);
-      if (!counter.update('any', flagged.length > 0)) return [];
+      if (!counter.update('any', flagged.length > 0, record.step)) return [];
       const first = flagged[0]!;
       const value = valueOf(first);
       const names = flagged.map((layer) => layer.name);
@@ -69,6 +69,7 @@ export function activationFractionDetector(rule: ActivationFractionRule, options
           detector: where,
           verdict: rule.verdict,
           step: record.step,
+          onset: counter.onset('any') ?? record.step,
           layer: first.name,
           depth: first.depth,
           layers: names,

@@ -97,6 +97,11 @@ export class ActivationProbe {
     return tf.cast(tf.all(tf.isFinite(this.probe)), 'float32') as tf.Scalar;
   }
 
+  /** The probe's root mean square sqrt(mean(x²)) (≈ 1 for standardized features; ~100 for raw 0–255 pixels). */
+  inputScale(): tf.Scalar {
+    return tf.sqrt(tf.mean(tf.square(tf.cast(this.probe, 'float32')))) as tf.Scalar;
+  }
+
   /** Per-layer statistics of the probe batch at the current weights (call inside a tidy). */
   measure(): ActivationTensors {
     const produced = this.probeModel.apply(this.probe, { training: false });

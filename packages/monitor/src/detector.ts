@@ -46,6 +46,11 @@ export interface DetectorEvent {
   readonly source?: NonFiniteSource;
   /** The step at which the detector fired. */
   readonly step: number;
+  /**
+   * The step at which its condition began to hold (a detector with patience fires later than
+   * that); `summary()` orders events by it. Absent: the same as `step`.
+   */
+  readonly onset?: number;
   /** The layer the event is about (the worst or first affected). */
   readonly layer?: string;
   /** That layer's depth. */
@@ -75,6 +80,11 @@ export interface DetectorContext {
   readonly architecture?: ModelArchitecture;
   /** Each layer's weights at the first measured step (gain, zero-initialised), once known. */
   readonly initialWeights?: ReadonlyMap<string, InitialLayerWeights>;
+  /**
+   * The loss names the model was compiled with (`model.compile({ loss: 'meanSquaredError' })`, one
+   * per output), when it was compiled with names; absent for a loss function or a custom loop.
+   */
+  readonly lossNames?: readonly string[];
 }
 
 /**
@@ -113,17 +123,25 @@ export function actionOption(where: string, value: unknown): DetectorAction {
 
 /**
  * Counts how many reports in a row a condition held, per key, and says when it reaches `patience`
- * for the first time (fires once per episode; re-arms after the condition clears).
+ * for the first time (fires once per episode; re-arms after the condition clears). Remembers the
+ * step at which each streak began (`onset`).
  */
 export class PatienceCounter {
-  private readonly streaks = new Map<string, number>();
+  private readonly streaks = new Map<string, { length: number; onset: number }>();
   constructor(private readonly patience: number) {}
 
-  /** Updates the streak of `key`; true exactly when the streak reaches `patience`. */
-  update(key: string, condition: boolean): boolean {
-    const streak = condition ? (this.streaks.get(key) ?? 0) + 1 : 0;
+  /** Updates the streak of `key` at `step`; true exactly when the streak reaches `patience`. */
+  update(key: string, condition: boolean, step = 0): boolean {
+    const previous = this.streaks.get(key);
+    const streak = condition ? { length: (previous?.length ?? 0) + 1, onset: previous?.length ? previous.onset : step } : { length: 0, onset: step };
     this.streaks.set(key, streak);
-    return streak === this.patience;
+    return streak.length === this.patience;
+  }
+
+  /** The step at which the current streak of `key` began. */
+  onset(key: string): number | undefined {
+    const streak = this.streaks.get(key);
+    return streak?.length ? streak.onset : undefined;
   }
 
   reset(): void {

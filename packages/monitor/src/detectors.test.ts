@@ -109,11 +109,35 @@ describe('explodingGradients', () => {
     expect(feed(explodingGradients(), [...calm, record(3, [150, 1])]).map((event) => event.step)).toEqual([3]);
   });
 
-  it('fires on a norm above the threshold, naming the largest layer', () => {
-    const events = feed(explodingGradients(), [record(0, [5e3, 2e3, 1])]);
+  /** `record` with every layer's update-to-weight ratio set to `ratio`. */
+  const withRatio = (r: MonitorRecord, ratio: number): MonitorRecord => ({ ...r, layers: r.layers.map((layer) => ({ ...layer, updateRatio: ratio })) });
+
+  it('fires on a norm above the threshold that makes a large step, naming the largest layer', () => {
+    const events = feed(explodingGradients(), [withRatio(record(0, [5e3, 2e3, 1]), 0.5)]);
     expect(events).toHaveLength(1);
     expect(events[0]!.layer).toBe('layer0');
     expect(events[0]!.layers).toEqual(['layer0', 'layer1']);
+    expect(events[0]!.message).toMatch(/2 layer\(s\) above 1000 whose steps move the weights by more than 10%/);
+    // Not measured (updateRatios: false): the level alone decides, as before.
+    expect(feed(explodingGradients(), [withRatio(record(0, [5e3, 2e3, 1]), Number.NaN)])).toHaveLength(1);
+  });
+
+  it('an absolute level alone is not an explosion: norms of 1e4 from targets in the thousands that Adam turns into 1e-3 steps', () => {
+    const adam = [0, 1, 2, 3].map((step) => withRatio(record(step, [6e3, 1.2e4, 1.6e4], 1e7), 7e-3));
+    expect(feed(explodingGradients(), adam)).toEqual([]);
+    // The same norms with SGD-sized steps (‖ΔW‖/‖W‖ = 13): exploding.
+    expect(feed(explodingGradients(), [withRatio(record(0, [6e3, 1.2e4, 1.6e4], 1e7), 13)]).map((event) => event.layer)).toEqual(['layer2']);
+  });
+
+  it('an absolute level with an amplifying initial layer fires whatever the step size (the signal itself blows up)', () => {
+    const architecture = {
+      layers: new Map([0, 1].map((depth) => [`layer${depth}`, { name: `layer${depth}`, depth, kind: 'dense', activation: 'relu', weightLayer: true }])),
+    } as unknown as ModelArchitecture;
+    // N(0, 1) kernels, fanIn 32: g = √32 = 5.66, amplification g / √2 = 4.
+    const initialWeights = new Map([['layer0', { kernelGain: Math.sqrt(32), norm: 32, zero: false }]]);
+    const events = explodingGradients().check(withRatio(record(0, [2e3, 5e3]), 1e-3), { history: [], architecture, initialWeights });
+    expect(events.map((event) => event.layer)).toEqual(['layer0']);
+    expect(events[0]!.message).toMatch(/amplify the signal 4× \(1 keeps it\)/);
   });
 
   it('fires on sudden growth of the global norm over its recent median', () => {

@@ -6,7 +6,10 @@ import { copyModel, replaceActivation } from './rebuild-model.js';
 import { loadRemedyPackage } from './remedy-packages.js';
 
 /** A 10-layer sigmoid MLP (vanishing gradients) on a small regression set. */
-function sigmoidMlp(hidden: (i: number) => tf.layers.Layer = (i) => tf.layers.dense({ units: 16, activation: 'sigmoid', name: `d${i}` })) {
+function sigmoidMlp(
+  hidden: (i: number) => tf.layers.Layer = (i) =>
+    tf.layers.dense({ units: 16, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: i + 1 }), name: `d${i}` }),
+) {
   const model = tf.sequential();
   model.add(tf.layers.inputLayer({ inputShape: [8] }));
   for (let i = 0; i < 10; i++) model.add(hidden(i));

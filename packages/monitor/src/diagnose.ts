@@ -135,6 +135,8 @@ const BY_HAND: Partial<Record<Remedy['id'], string>> = {
   residualReZero: 'it changes the architecture: build the blocks with residual(x, branch, { gate: reZero() }) or residualMlp()',
   cleanData: 'it needs a change to your data',
   stableLoss: 'it needs a change to your loss function',
+  standardizeInputs: 'it needs a change to your data',
+  standardizeTargets: 'it needs a change to your data (and to how you read the predictions)',
 };
 const CHANGES_MODEL: readonly Remedy['id'][] = ['heInit', 'xavierInit', 'orthogonalInit', 'reluHe', 'eluActivation', 'batchNormalization', 'layerNormalization'];
 

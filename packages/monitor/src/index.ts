@@ -1,6 +1,6 @@
 // Browser-safe entry: no Node built-ins. File sinks, the console sink and SVG files are in
 // '@gs/monitor/node'.
-export { monitor, GradientMonitor, type MonitorOptions } from './monitor.js';
+export { monitor, GradientMonitor, type HistogramOptions, type MonitorOptions } from './monitor.js';
 export { MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 export {
   rawGradientNorm,

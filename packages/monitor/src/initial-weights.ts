@@ -11,6 +11,8 @@ export interface InitialLayerWeights {
   readonly kernelGain?: number;
   /** The same for a recurrent kernel [units, k·units] (fanIn = units). */
   readonly recurrentGain?: number;
+  /** rms of the bias vector, sqrt(mean(b²)) (tfjs's default bias is 0). Absent without a bias. */
+  readonly biasScale?: number;
   /** ‖·‖ of every parameter together (for a gate or scalar: |α|). */
   readonly norm: number;
   /** Every parameter was exactly 0 (Fixup's last branch layers and head, a ReZero gate at α = 0). */
@@ -44,10 +46,13 @@ export function initialLayerWeights(params: readonly ParamInfo[], norms: readonl
     const previous = result.get(param.layerName);
     const kernelGain = KERNEL_ROLES.includes(param.role) ? gain(norm, param.shape) : undefined;
     const recurrentGain = param.role === 'recurrentKernel' ? gain(norm, param.shape) : undefined;
+    const size = param.shape.reduce((product, dimension) => product * dimension, 1);
+    const biasScale = param.role === 'bias' && size > 0 ? norm / Math.sqrt(size) : undefined;
     result.set(param.layerName, {
       ...previous,
       ...(kernelGain !== undefined ? { kernelGain } : {}),
       ...(recurrentGain !== undefined ? { recurrentGain } : {}),
+      ...(biasScale !== undefined ? { biasScale } : {}),
       norm: 0,
       zero: (previous?.zero ?? true) && norm === 0,
     });

@@ -2,18 +2,31 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerGroup } from './layer-groups.js';
 
 /**
- * Adds per-parameter scalars into one sum per layer. `perParameter` lists the parameters in
- * `groups.flatMap(g => g.params)` order; the result has one entry per group. Layers are summed
- * separately (never mixed through a matrix product), so a NaN stays in its own layer's entry.
- * `addN` takes at most 7 inputs on WebGPU; larger layers use `sum(stack(…))`.
+ * Adds per-parameter values (`[P]`, indexed by `ParamInfo.index`) into one sum per layer (`[L]`,
+ * in `groups` order). Layers are summed separately — never mixed through a matrix product — so a
+ * NaN stays in its own layer's entry. When every layer owns the same number of consecutive
+ * parameters, in order (a Dense or conv stack: kernel and bias), that is one reshape and one sum;
+ * otherwise a slice and a sum per layer.
+ *
+ * @example
+ * const layerSquares = sumByLayer(groupByLayer(ctx.params), ctx.reductions.squaredNorms(grads));
  */
-export function sumByLayer(groups: readonly LayerGroup[], perParameter: readonly tf.Tensor[]): tf.Tensor1D {
-  let offset = 0;
-  const sums = groups.map((group) => {
-    const values = perParameter.slice(offset, offset + group.params.length);
-    offset += group.params.length;
-    if (values.length === 1) return values[0]!;
-    return values.length <= 7 ? tf.addN(values) : tf.sum(tf.stack(values));
+export function sumByLayer(groups: readonly LayerGroup[], perParameter: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const perLayer = groups[0]?.params.length ?? 0;
+    let next = 0;
+    const uniform = groups.every(
+      (group) => group.params.length === perLayer && group.params.every((param) => param.index === next++),
+    );
+    if (uniform && next === perParameter.size) return tf.sum(tf.reshape(perParameter, [groups.length, perLayer]), 1) as tf.Tensor1D;
+    const sums = groups.map((group) => {
+      const first = group.params[0]!.index;
+      const consecutive = group.params.every((param, i) => param.index === first + i);
+      const values = consecutive
+        ? tf.slice(perParameter, [first], [group.params.length])
+        : tf.concat(group.params.map((param) => tf.slice(perParameter, [param.index], [1])));
+      return tf.sum(values);
+    });
+    return tf.stack(sums) as tf.Tensor1D;
   });
-  return tf.stack(sums) as tf.Tensor1D;
 }

@@ -4,11 +4,12 @@ import { learningRate } from './learning-rate.js';
 import type { MonitorRecord } from './monitor-record.js';
 import type { ModelArchitecture } from './model-architecture.js';
 
-function record(step: number, ratios: number[]): MonitorRecord {
+function record(step: number, ratios: number[], loss = 1, gradientNorm = 1): MonitorRecord {
   return {
     step,
-    gradientNorm: 1,
-    layers: ratios.map((updateRatio, depth) => ({ name: `layer${depth}`, depth, gradientNorm: 1, weightNorm: 1, updateRatio })),
+    loss,
+    gradientNorm,
+    layers: ratios.map((updateRatio, depth) => ({ name: `layer${depth}`, depth, gradientNorm, weightNorm: 1, updateRatio })),
     extras: {},
   };
 }
@@ -22,23 +23,60 @@ function feed(detector: Detector, records: MonitorRecord[], extra: Partial<Detec
 }
 
 describe('learningRate (CS231n: ‖ΔW‖/‖W‖ ≈ 1e-3)', () => {
-  it('says "too high" at the first report whose median ratio is above 0.1, naming the largest layer', () => {
-    const events = feed(learningRate(), [record(0, [0.05, 0.3, 2, 0.2])]);
-    expect(events.map((event) => [event.verdict, event.step, event.layer])).toEqual([['learning rate too high', 0, 'layer2']]);
-    expect(events[0]!.value).toBeCloseTo(0.25); // median of 0.05, 0.2, 0.3, 2
-    expect(events[0]!.message).toMatch(/median 0\.25 over 4 weight layer/);
+  it('says "too high" when every step rewrites the weights wholesale (median ratio above 1), naming the largest layer', () => {
+    const events = feed(learningRate(), [record(0, [0.5, 3, 20, 2])]);
+    expect(events.map((event) => [event.verdict, event.step, event.onset, event.layer])).toEqual([['learning rate too high', 0, 0, 'layer2']]);
+    expect(events[0]!.value).toBeCloseTo(2.5); // median of 0.5, 2, 3, 20
+    expect(events[0]!.message).toMatch(/median 2\.5 over 4 weight layer.*each step rewrites 250% of the weights/);
+  });
+
+  it('says "too high" when a step above 0.1 is followed by a loss that stays at 2× or more for 2 reports (SGD at 3), dated at that step', () => {
+    const sgd3 = [record(0, [0.07, 0.12, 0.38], 0.568), record(1, [0.05, 0.08, 0.09], 2.48), record(2, [0.05, 0.08, 0.09], 1.9)];
+    const events = feed(learningRate(), sgd3);
+    expect(events.map((event) => [event.step, event.onset, event.layer])).toEqual([[2, 0, 'layer2']]);
+    expect(events[0]!.message).toMatch(/at step 0 had median 0\.12 .* the loss then went from 0\.568 \(the highest of the 5 reports up to it\) to 1\.9 \(at least 2× for 2 report\(s\)\): the step overshot/);
+    // … or to NaN at once.
+    expect(feed(learningRate(), [record(0, [0.2, 0.2], 0.5), record(1, [0.2, 0.2], Number.NaN)]).map((event) => event.step)).toEqual([1]);
+    // A spike that recovers, measured from a lucky low batch, is noise (Adadelta at 1, the loss falling from 2.3: … 0.459, 0.412, 0.255 → 3.06 → 0.918).
+    const adadelta = [0.578, 0.619, 0.459, 0.412, 0.255, 3.06, 0.918, 0.728].map((loss, i) => record(3 + i, [i === 5 ? 0.593 : 0.11], loss));
+    expect(feed(learningRate(), adadelta)).toEqual([]);
+  });
+
+  it('stays quiet at large early steps while the loss falls (Adadelta at 1: ratios 0.11–0.17, loss 2.37 → 0.28)', () => {
+    const losses = [2.37, 1.95, 1.3, 0.856, 0.688, 0.715, 0.468, 0.283];
+    const ratios = [0.163, 0.132, 0.119, 0.112, 0.128, 0.144, 0.167, 0.092];
+    expect(feed(learningRate(), losses.map((loss, step) => record(step, [ratios[step]!], loss)))).toEqual([]);
+    // Batch size 1: noisy losses; the large steps come with the large losses and are followed by smaller ones.
+    const noisy = [[733, 0.13], [297, 0.038], [503, 0.059], [147, 0.025], [611, 0.095], [1850, 0.161], [106, 0.041]] as const;
+    expect(feed(learningRate(), noisy.map(([loss, ratio], step) => record(step, [ratio], loss)))).toEqual([]);
+  });
+
+  it('judges a rise relative to the size of a negative loss (a log-likelihood)', () => {
+    expect(feed(learningRate(), [record(0, [0.3], -10), record(1, [0.3], -9), record(2, [0.3], -9)])).toEqual([]);
+    expect(feed(learningRate(), [record(0, [0.3], -10), record(1, [0.3], 0.5), record(2, [0.3], 0.5)])).toHaveLength(1);
   });
 
   it('stays quiet at healthy ratios (1e-4 … 3e-2) and at one large layer among small ones', () => {
-    expect(feed(learningRate(), [record(0, [1e-3, 3e-2, 1e-4]), record(1, [1e-3, 5, 1e-3])])).toEqual([]);
+    expect(feed(learningRate(), [record(0, [1e-3, 3e-2, 1e-4]), record(1, [1e-3, 5, 1e-3], 5)])).toEqual([]);
   });
 
-  it('says "too low" only after every layer stayed below 1e-5 for 10 reports', () => {
+  it('says "too low" only after every layer stayed below 1e-5 for 10 reports, dated from the first', () => {
     const stalled = Array.from({ length: 12 }, (_, step) => record(step, [1e-7, 3e-6, 1e-8]));
     const events = feed(learningRate(), stalled);
-    expect(events.map((event) => [event.verdict, event.step])).toEqual([['learning rate too low', 9]]);
+    expect(events.map((event) => [event.verdict, event.step, event.onset])).toEqual([['learning rate too low', 9, 0]]);
     const oneLayerMoves = Array.from({ length: 12 }, (_, step) => record(step, [1e-7, 1e-3, 1e-8]));
     expect(feed(learningRate(), oneLayerMoves)).toEqual([]);
+  });
+
+  it('never says "too low" once training has converged: gradients or loss below 1/100 of their first reports', () => {
+    // A deep linear net fitting an exact target: loss 5.4 → 1e-14, gradients 5.9 → 1e-7, ratios 1e-7.
+    const converging = Array.from({ length: 30 }, (_, step) =>
+      record(step, step < 3 ? [1e-2, 1e-2] : [1e-7, 1e-7], 5.4 * 0.3 ** step, step < 3 ? 5.9 : 1e-7),
+    );
+    expect(feed(learningRate(), converging)).toEqual([]);
+    // Small updates with the loss falling below 1/100 but gradients at their level (Adam near a minimum).
+    const lossOnly = Array.from({ length: 30 }, (_, step) => record(step, [1e-7], step < 3 ? 1 : 1e-3));
+    expect(feed(learningRate(), lossOnly)).toEqual([]);
   });
 
   it('leaves out gates, normalization and zero-initialised layers (their ratios are ∞ or ~1/t by construction)', () => {
@@ -56,6 +94,9 @@ describe('learningRate (CS231n: ‖ΔW‖/‖W‖ ≈ 1e-3)', () => {
   it('rejects bad options naming the option and value', () => {
     expect(() => learningRate({ high: 0 })).toThrow(/learningRate: high/);
     expect(() => learningRate({ low: 0.5, high: 0.1 })).toThrow(/low must be below high/);
+    expect(() => learningRate({ severe: 0.05 })).toThrow(/severe must be at least high/);
+    expect(() => learningRate({ rise: -1 })).toThrow(/learningRate: rise/);
+    expect(() => learningRate({ patience: 0 })).toThrow(/learningRate: patience/);
     expect(() => learningRate({ lowPatience: 1.5 })).toThrow(/lowPatience.*1\.5/);
     expect(() => learningRate({ hihg: 1 } as never)).toThrow(/unknown option 'hihg' \(did you mean 'high'\?\)/);
   });

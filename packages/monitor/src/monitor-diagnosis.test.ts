@@ -87,4 +87,6 @@ it('the verdict rests on the earliest event; at the same step causes rank before
   expect(primaryEvent([at(0, 'exploding'), at(0, 'non-finite', 'forward')])!.source).toBe('forward');
   expect(primaryEvent([at(0, 'non-finite', 'update'), at(0, 'learning rate too high')])!.verdict).toBe('learning rate too high');
   expect(primaryEvent([])).toBeUndefined();
+  // Patience must not let a later symptom win: vanishing held from step 0 (fired at 2), dead units from step 1.
+  expect(primaryEvent([at(1, 'dead units'), { ...at(2, 'vanishing'), onset: 0 }])!.verdict).toBe('vanishing');
 });

@@ -83,6 +83,8 @@ export interface MonitorRecord {
   readonly extras: Readonly<Record<string, RecordedValue>>;
   /** On probe steps: whether every value of the probe batch is finite (false: the data has NaN/Inf). */
   readonly probeInputFinite?: boolean;
+  /** On probe steps: the probe batch's root mean square sqrt(mean(x²)), the scale of the inputs. */
+  readonly probeInputScale?: number;
 }
 
 /** The gradient norm detectors judge: the raw one when a plugin before the monitor changed the gradients. */

@@ -10,7 +10,6 @@ import {
   requireOptions,
   requireString,
   requireTensor,
-  sumOfSquares,
   type GradientMap,
   type ParamInfo,
   type PluginReportView,
@@ -32,7 +31,7 @@ import { learningRate } from './learning-rate.js';
 import { describeArchitecture, type ModelArchitecture } from './model-architecture.js';
 import { historyLimits, MonitorHistory, type MonitorHistoryOptions } from './monitor-history.js';
 import type { ActivationStats, LayerStats, MonitorRecord } from './monitor-record.js';
-import { nonFiniteValues } from './non-finite-values.js';
+import { guardedLoss, nonFiniteValues } from './non-finite-values.js';
 import { rankRemedies, type OptimizerSettings, type TrainingSetup } from './rank-remedies.js';
 import { remedyText } from './remedy.js';
 import { saturation } from './saturation.js';
@@ -81,7 +80,15 @@ export interface MonitorOptions {
    * the step's other values. Default: on (30 buckets, every measured step) when a sink asks for
    * them (`tensorBoardSink` does), else off.
    */
-  histograms?: boolean | { buckets?: number; every?: number };
+  histograms?: boolean | HistogramOptions;
+}
+
+/** `MonitorOptions.histograms` in full. */
+export interface HistogramOptions {
+  /** Buckets per histogram, spread evenly between the tensor's min and max. Default 30. */
+  buckets?: number;
+  /** Histograms on steps whose index is a multiple of this (a multiple of the monitor's `every`). Default: the monitor's `every`. */
+  every?: number;
 }
 
 /** Buckets per histogram when `histograms` is `true` (TensorBoard's `tf.summary.histogram` default). */
@@ -99,6 +106,7 @@ const RECORDS = {
   layerIncomingGradientNorms: 'layerIncomingGradientNorms',
   initialParameterNorms: 'initialParameterNorms',
   probeInputFinite: 'probeInputFinite',
+  probeInputScale: 'probeInputScale',
   parameterGradientNorms: 'parameterGradientNorms',
   layerWeightNorms: 'layerWeightNorms',
   layerUpdateRatios: 'layerUpdateRatios',
@@ -154,7 +162,8 @@ export class GradientMonitor implements StabilityPlugin {
   private groupsFor?: readonly ParamInfo[];
   private groups: LayerGroup[] = [];
   private activationProbe?: ActivationProbe;
-  private weightsBefore?: tf.Tensor[];
+  /** The weights before this step's update (core's map, valid until the step ends). */
+  private weightsBefore?: GradientMap;
   /** Buckets per histogram (0: no histograms). */
   private readonly histogramBuckets: number;
   /** Histograms on measured steps whose index is a multiple of this. */
@@ -229,6 +238,7 @@ export class GradientMonitor implements StabilityPlugin {
   /** What the monitor knows about the run, for ranking remedies (see `rankRemedies`). */
   trainingSetup(): TrainingSetup {
     const records = this.history.records;
+    const lossNames = compiledLossNames(this.model);
     const plugins = new Set<string>();
     for (const record of records.slice(-1)) {
       for (const key of Object.keys(record.extras)) plugins.add(key.slice(0, key.indexOf('/')));
@@ -239,6 +249,7 @@ export class GradientMonitor implements StabilityPlugin {
       ...(this.optimizer ? { optimizer: this.optimizer } : {}),
       plugins: [...plugins],
       records,
+      ...(lossNames ? { lossNames } : {}),
     };
   }
 
@@ -263,40 +274,33 @@ export class GradientMonitor implements StabilityPlugin {
 
   /**
    * On measured steps records per-layer gradient norms ‖∇W_l‖ = sqrt(Σ g²) and the global norm on the
-   * device (and the raw gradients' norms when a plugin before the monitor changed them), keeps a
-   * copy of the weights for the update ratio, and on probe steps measures the probe's activations
-   * with the weights that produced this step's loss. On the first measured step it also records every
-   * parameter's norm (the initial weight scale). Leaves the gradients unchanged.
+   * device (and the raw gradients' norms when a plugin before the monitor changed them), from core's
+   * shared per-parameter Σg² (`ctx.reductions`: computed once per step for every plugin, derived
+   * without a pass for gradients another plugin scaled), keeps the weights from before the update
+   * for the update ratio, and on probe steps measures the probe's activations with the weights that
+   * produced this step's loss. On the first measured step it also records every parameter's norm
+   * (the initial weight scale). Leaves the gradients unchanged.
    */
   transformGradients(grads: GradientMap, ctx: StepContext): void {
-    this.releaseWeights();
+    this.weightsBefore = undefined;
+    this.releaseHistogramGradients();
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
-    const ordered = groups.flatMap((group) => group.params);
-    const squared = new Map<tf.Tensor, tf.Tensor>();
-    const squares = (gradient: tf.Tensor | undefined) => {
-      if (!gradient) return tf.zeros([]);
-      let value = squared.get(gradient);
-      if (!value) {
-        value = sumOfSquares(gradient);
-        squared.set(gradient, value);
-      }
-      return value;
-    };
-    const layerSquares = sumByLayer(groups, ordered.map((param) => squares(grads[param.name])));
+    const { reductions } = ctx;
+    const parameterSquares = reductions.squaredNorms(grads);
+    const layerSquares = sumByLayer(groups, parameterSquares);
     ctx.record(RECORDS.layerGradientNorms, tf.sqrt(layerSquares));
     ctx.record(RECORDS.gradientNorm, tf.sqrt(tf.sum(layerSquares)));
-    const incoming = ctx.incomingGradients;
-    if (ordered.some((param) => incoming[param.name] !== undefined && incoming[param.name] !== grads[param.name])) {
-      const incomingSquares = sumByLayer(groups, ordered.map((param) => squares(incoming[param.name] ?? grads[param.name])));
-      ctx.record(RECORDS.layerIncomingGradientNorms, tf.sqrt(incomingSquares));
+    // The same tensors give the same (memoized) result: a different one means a plugin before the
+    // monitor changed the gradients.
+    const incomingSquares = reductions.squaredNorms(ctx.incomingGradients);
+    if (incomingSquares !== parameterSquares) {
+      ctx.record(RECORDS.layerIncomingGradientNorms, tf.sqrt(sumByLayer(groups, incomingSquares)));
     }
-    if (this.perParameter) {
-      ctx.record(RECORDS.parameterGradientNorms, tf.sqrt(tf.stack(ctx.params.map((param) => squares(grads[param.name])))));
-    }
+    if (this.perParameter) ctx.record(RECORDS.parameterGradientNorms, tf.sqrt(parameterSquares));
     if (!this.initialNormsRecorded) {
       this.initialNormsRecorded = true;
-      ctx.record(RECORDS.initialParameterNorms, tf.sqrt(tf.stack(ctx.params.map((param) => sumOfSquares(ctx.variables.get(param.name)!)))));
+      ctx.record(RECORDS.initialParameterNorms, tf.sqrt(reductions.squaredNorms(reductions.weights())));
     }
     if (this.activationProbe && ctx.step % this.probeEvery === 0) {
       const stats = this.activationProbe.measure();
@@ -305,37 +309,34 @@ export class GradientMonitor implements StabilityPlugin {
       if (stats.saturatedFraction) ctx.record(RECORDS.saturatedFraction, stats.saturatedFraction);
       if (stats.deadFraction) ctx.record(RECORDS.deadFraction, stats.deadFraction);
       ctx.record(RECORDS.probeInputFinite, this.activationProbe.inputFinite());
+      ctx.record(RECORDS.probeInputScale, this.activationProbe.inputScale());
     }
     if (this.histogramBuckets > 0 && ctx.step % this.histogramEvery === 0) {
       // Reshapes share the gradients' data: kept (past core's tidy) until afterUpdate measures them.
       this.histogramGradients = groups.flatMap((group) =>
-        group.params.map((param) => tf.keep(grads[param.name] ? tf.reshape(grads[param.name]!, [-1]) : tf.zeros([tf.util.sizeFromShape([...param.shape])]))),
+        group.params.map((param) => tf.keep(param.name in grads ? tf.reshape(grads[param.name]!, [-1]) : tf.zeros([tf.util.sizeFromShape([...param.shape])]))),
       );
     }
-    if (this.updateRatios) {
-      // Clones share the variables' buffers; the update replaces the variables' data, so these
-      // keep the values from before it without copying.
-      this.weightsBefore = groups.flatMap((group) =>
-        group.params.map((param) => tf.keep(tf.clone(ctx.variables.get(param.name)!))),
-      );
-    }
+    // Core keeps this map (values before the update, no copy) until the end of the step.
+    if (this.updateRatios) this.weightsBefore = reductions.weights();
   }
 
   afterUpdate(ctx: StepContext): void {
     if (!this.measuring(ctx)) return;
     const groups = this.layerGroups(ctx.params);
-    const weights = groups.flatMap((group) => group.params.map((param) => ctx.variables.get(param.name)!));
-    const weightSquares = sumByLayer(groups, weights.map(sumOfSquares));
-    ctx.record(RECORDS.layerWeightNorms, tf.sqrt(weightSquares));
+    const { reductions } = ctx;
+    const weights = reductions.weights();
+    ctx.record(RECORDS.layerWeightNorms, tf.sqrt(sumByLayer(groups, reductions.squaredNorms(weights))));
     const before = this.weightsBefore;
     if (before) {
-      const beforeSquares = sumByLayer(groups, before.map(sumOfSquares));
-      const deltaSquares = sumByLayer(groups, weights.map((weight, i) => sumOfSquares(tf.sub(weight, before[i]!))));
+      const beforeSquares = sumByLayer(groups, reductions.squaredNorms(before));
+      const deltaSquares = sumByLayer(groups, reductions.squaredDistances(weights, before));
       ctx.record(RECORDS.layerUpdateRatios, tf.div(tf.sqrt(deltaSquares), tf.sqrt(beforeSquares)));
     }
-    this.releaseWeights();
+    this.weightsBefore = undefined;
     if (this.histogramGradients) {
-      ctx.record(RECORDS.histograms, this.layerHistograms(groups).measure(this.histogramGradients, weights));
+      const ordered = groups.flatMap((group) => group.params.map((param) => weights[param.name] ?? ctx.variables.get(param.name)!));
+      ctx.record(RECORDS.histograms, this.layerHistograms(groups).measure(this.histogramGradients, ordered));
       this.releaseHistogramGradients();
     }
   }
@@ -359,10 +360,12 @@ export class GradientMonitor implements StabilityPlugin {
     const record = this.buildRecord(report, view);
     this.history.write(record);
     for (const sink of this.sinks) await sink.write?.(record);
+    const lossNames = compiledLossNames(this.model);
     const context: DetectorContext = {
       history: this.history.records,
       ...(this.modelArchitecture ? { architecture: this.modelArchitecture } : {}),
       ...(this.initial ? { initialWeights: this.initial } : {}),
+      ...(lossNames ? { lossNames } : {}),
     };
     const found = this.detectors.flatMap((detector) => detector.check(record, context));
     const events: DetectorEvent[] = [];
@@ -383,9 +386,9 @@ export class GradientMonitor implements StabilityPlugin {
     for (const sink of this.sinks) await sink.close?.();
   }
 
-  /** Frees the weights kept between `transformGradients` and `afterUpdate` and drops the probe. Sinks stay open: see `close()`. */
+  /** Frees the gradients kept between `transformGradients` and `afterUpdate` for histograms and drops the probe. Sinks stay open: see `close()`. */
   dispose(): void {
-    this.releaseWeights();
+    this.weightsBefore = undefined;
     this.releaseHistogramGradients();
     this.histograms?.dispose();
     this.histograms = undefined;
@@ -417,6 +420,16 @@ export class GradientMonitor implements StabilityPlugin {
         };
       }
       const wasm = tf.getBackend() === 'wasm' ? " (on wasm, ReLU can turn a NaN into 0 in this pass, so a probe batch is the surer test)" : '';
+      const lossNames = compiledLossNames(this.model);
+      if (trace.inputFinite && guardedLoss(lossNames) && !Number.isFinite(record.loss ?? 0)) {
+        return {
+          ...event,
+          source: 'data',
+          message:
+            `${event.message} The forward pass of a synthetic N(0, 1) batch is finite${wasm} and the compiled loss (${lossNames!.join(', ')}) ` +
+            'is finite for finite outputs and targets: the failing batch\'s inputs or targets contain NaN/Inf.',
+        };
+      }
       return {
         ...event,
         message: `${event.message} The forward pass of a synthetic N(0, 1) batch is finite${wasm}: look at the failing batch's data and at the loss (pass a probe batch to tell them apart).`,
@@ -487,11 +500,6 @@ export class GradientMonitor implements StabilityPlugin {
     this.histogramGradients = undefined;
   }
 
-  private releaseWeights(): void {
-    if (this.weightsBefore) tf.dispose(this.weightsBefore);
-    this.weightsBefore = undefined;
-  }
-
   private buildRecord(report: StepReport, { key, own }: PluginReportView): MonitorRecord {
     const groups = groupByLayer(report.params);
     const count = groups.length;
@@ -534,8 +542,20 @@ export class GradientMonitor implements StabilityPlugin {
       layers,
       extras,
       ...(RECORDS.probeInputFinite in own ? { probeInputFinite: own[RECORDS.probeInputFinite] === 1 } : {}),
+      ...(typeof own[RECORDS.probeInputScale] === 'number' ? { probeInputScale: own[RECORDS.probeInputScale] as number } : {}),
     };
   }
+}
+
+/**
+ * The loss names a compiled model was given (`compile({ loss: 'meanSquaredError' })`, a list or a
+ * map per output); undefined when it is not compiled or any loss is a function.
+ */
+function compiledLossNames(model: tf.LayersModel | undefined): string[] | undefined {
+  const loss = (model as { loss?: unknown } | undefined)?.loss;
+  if (loss === undefined || loss === null) return undefined;
+  const values = typeof loss === 'string' ? [loss] : Array.isArray(loss) ? loss : typeof loss === 'object' ? Object.values(loss) : [loss];
+  return values.length > 0 && values.every((value) => typeof value === 'string') ? (values as string[]) : undefined;
 }
 
 function histogramOptions(

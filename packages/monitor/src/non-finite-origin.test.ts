@@ -41,6 +41,16 @@ describe('nonFiniteOrigin: where the first NaN/Inf came from, in the order a ste
     expect([origin.source, origin.layer]).toEqual(['loss', undefined]);
   });
 
+  it('the data, not the loss, when the model was compiled with a named tfjs loss (finite for finite outputs and targets): NaN targets', () => {
+    const nanLoss = record([{ gradientNorm: Number.NaN }, {}, {}], { loss: Number.NaN, probeInputFinite: true });
+    const origin = nonFiniteOrigin(nanLoss, undefined, ['meanSquaredError']);
+    expect(origin.source).toBe('data');
+    expect(origin.evidence).toMatch(/compiled loss \(meanSquaredError\) is finite for finite outputs and targets: this batch's targets/);
+    // poisson takes the log of the raw prediction: the loss itself can be the origin.
+    expect(nonFiniteOrigin(nanLoss, undefined, ['poisson']).source).toBe('loss');
+    expect(() => nonFiniteOrigin(nanLoss, undefined, 'mse' as never)).toThrow(/nonFiniteOrigin: lossNames/);
+  });
+
   it('the backward pass: finite loss, non-finite raw gradients; the layer nearest the output is where backprop met it', () => {
     const origin = nonFiniteOrigin(record([{ gradientNorm: Number.NaN }, { incomingGradientNorm: Number.POSITIVE_INFINITY, gradientNorm: 0 }, {}]));
     expect([origin.source, origin.layer?.name]).toEqual(['backward', 'layer1']);

@@ -12,7 +12,7 @@ import {
 } from './detector.js';
 import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
-import { requireObject } from './argument-checks.js';
+import { requireArray, requireObject } from './argument-checks.js';
 
 /** Options for `nonFiniteValues`. */
 export interface NonFiniteValuesOptions {
@@ -32,6 +32,22 @@ export interface NonFiniteOrigin {
 
 const finite = Number.isFinite;
 
+/**
+ * tfjs's named losses that are finite whenever the model's outputs and the targets are (they clip
+ * probabilities with ε before a log, and divide by clipped values) — all but `poisson`, which takes
+ * the log of the raw prediction.
+ */
+const UNGUARDED_LOSSES: readonly string[] = ['poisson'];
+
+/**
+ * Whether the model was compiled with named tfjs losses only, each finite for finite outputs and
+ * targets: a non-finite loss with finite outputs then comes from the data (the targets, or inputs
+ * outside the probe batch), not from the loss function.
+ */
+export function guardedLoss(lossNames: readonly string[] | undefined): boolean {
+  return lossNames !== undefined && lossNames.length > 0 && lossNames.every((name) => !UNGUARDED_LOSSES.includes(name));
+}
+
 function activationsFinite(layer: LayerStats): boolean | undefined {
   return layer.activations ? finite(layer.activations.mean) && finite(layer.activations.std) : undefined;
 }
@@ -44,9 +60,10 @@ function activationsFinite(layer: LayerStats): boolean | undefined {
  * met it) → the weights after the update (the update; first non-finite layer in forward order).
  * Weights already non-finite in the previous record point to an earlier update.
  */
-export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord): NonFiniteOrigin {
+export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord, lossNames?: readonly string[]): NonFiniteOrigin {
   requireObject('nonFiniteOrigin', 'record', record, 'a MonitorRecord', ['step', 'layers']);
   if (previous !== undefined) requireObject('nonFiniteOrigin', 'previous', previous, 'a MonitorRecord or undefined', ['step', 'layers']);
+  if (lossNames !== undefined) requireArray('nonFiniteOrigin', 'lossNames', lossNames, "the compiled loss names, e.g. ['meanSquaredError']");
   const forward = [...record.layers].sort((a, b) => a.depth - b.depth);
   const badBefore = previous ? forward.filter((layer) => !finite(previous.layers.find((p) => p.name === layer.name)?.weightNorm ?? 0)) : [];
   if (badBefore.length > 0) {
@@ -67,7 +84,18 @@ export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord)
   }
   if (lossBad || (record.loss === undefined && badGradients.length > 0 && badGradients.length === forward.length)) {
     if (forward.some((layer) => activationsFinite(layer) === true)) {
-      return { source: 'loss', evidence: `the loss is ${record.loss} while every layer's output on the probe batch is finite` };
+      if (guardedLoss(lossNames)) {
+        return {
+          source: 'data',
+          evidence:
+            `the loss is ${record.loss} while every layer's output on the probe batch is finite, and the compiled loss ` +
+            `(${lossNames!.join(', ')}) is finite for finite outputs and targets: this batch's targets (or inputs outside the probe) contain NaN/Inf`,
+        };
+      }
+      return {
+        source: 'loss',
+        evidence: `the loss is ${record.loss} while every layer's output on the probe batch is finite: the loss function (log(0), 0/0) or this batch's targets`,
+      };
     }
     return { evidence: `the loss is ${record.loss}` };
   }
@@ -121,7 +149,7 @@ export function nonFiniteValues(options: NonFiniteValuesOptions = {}): Detector 
       if (!counter.update('any', any)) return [];
       const history = context.history;
       const previous = history.length >= 2 && history[history.length - 1] === record ? history[history.length - 2] : undefined;
-      const origin = nonFiniteOrigin(record, previous);
+      const origin = nonFiniteOrigin(record, previous, context.lossNames);
       const parts: string[] = [];
       if (badLoss) parts.push(`the loss is ${record.loss}`);
       if (badGradients.length > 0) parts.push(`non-finite gradients in ${formatLayerList(badGradients.map((layer) => layer.name))}`);

@@ -30,9 +30,21 @@ export interface TrainingSetup {
   readonly plugins?: readonly string[];
   /** The records up to the event, oldest first. */
   readonly records?: readonly MonitorRecord[];
+  /** The loss names the model was compiled with (one per output), when it was compiled with names. */
+  readonly lossNames?: readonly string[];
 }
 
 const ADAPTIVE_OPTIMIZERS = ['Adam', 'Adamax', 'RMSProp', 'Adagrad', 'Adadelta'];
+/** tfjs loss names that compare outputs with targets on the targets' own scale. */
+const REGRESSION_LOSSES = ['meanSquaredError', 'mse', 'MSE', 'meanAbsoluteError', 'mae', 'MAE', 'logcosh', 'meanSquaredLogarithmicError'];
+/** Inputs whose root mean square is above this are not standardized (standardized features have ≈ 1; raw pixels ≈ 100). */
+const LARGE_INPUTS = 10;
+/** A regression loss that starts above this (targets of rms ≈ 100 or more) says the targets are not scaled. */
+const LARGE_LOSS = 1e4;
+/** Biases that start with an rms above this (tfjs's default is 0) put units in a flat or dead region. */
+const LARGE_BIASES = 1;
+/** An update ratio above this rewrites the weights wholesale every step: a warm-up to the same rate cannot help. */
+const WHOLESALE = 1;
 const RELU_LIKE = ['relu', 'relu6', 'elu', 'selu', 'swish', 'gelu', 'mish'];
 const SATURATING = ['sigmoid', 'tanh', 'hardSigmoid', 'softsign'];
 const FACTORIES: Record<string, string> = {
@@ -66,6 +78,11 @@ export function optimizerCall(optimizer: OptimizerSettings | undefined, learning
   const factory = FACTORIES[optimizer?.className ?? ''] ?? 'sgd';
   const momentum = factory === 'momentum' ? `, ${optimizer?.momentum ?? 0.9}` : '';
   return `tf.train.${factory}(${learningRate}${momentum})`;
+}
+
+/** Whether a probe batch had NaN/Inf (the inputs themselves are bad). */
+function probeHadNonFinite(setup: TrainingSetup): boolean {
+  return (setup.records ?? []).some((record) => record.probeInputFinite === false);
 }
 
 function weightLayers(setup: TrainingSetup): LayerArchitecture[] {
@@ -106,13 +123,61 @@ function clipThreshold(setup: TrainingSetup): { threshold: number; measured: boo
   return Number.isFinite(typical) ? { threshold: Math.max(round(typical), 0.1), measured: true } : { threshold: 1, measured: false };
 }
 
+/** The probe's input scale (root mean square) in the newest record that has one. */
+function inputScale(setup: TrainingSetup): number {
+  const records = setup.records ?? [];
+  for (let i = records.length - 1; i >= 0; i--) {
+    const scale = records[i]!.probeInputScale;
+    if (scale !== undefined) return scale;
+  }
+  return Number.NaN;
+}
+
+/**
+ * The first finite loss of a regression run (compiled with a regression loss, or with no loss name
+ * known) when the targets explain it: not when the model's own output on the probe batch is that
+ * large (an amplifying init, huge inputs), whose root mean square is then ≥ 0.1·√loss.
+ */
+function targetsLoss(setup: TrainingSetup): number {
+  if (setup.lossNames && !setup.lossNames.some((name) => REGRESSION_LOSSES.includes(name))) return Number.NaN;
+  const first = (setup.records ?? []).find((record) => record.loss !== undefined && Number.isFinite(record.loss));
+  if (!first) return Number.NaN;
+  const probed = (setup.records ?? []).find((record) => record.layers.some((layer) => layer.activations));
+  const output = probed ? [...probed.layers].sort((a, b) => a.depth - b.depth).pop()?.activations : undefined;
+  const outputScale = output ? Math.hypot(output.mean, output.std) : Number.NaN;
+  return outputScale >= 0.1 * Math.sqrt(first.loss!) ? Number.NaN : first.loss!;
+}
+
+/** The weight layer whose biases start furthest from 0 (rms above 1), if any; recurrent layers (unit forget bias) aside. */
+function offsetBiases(setup: TrainingSetup): { layer: LayerArchitecture; scale: number } | undefined {
+  let found: { layer: LayerArchitecture; scale: number } | undefined;
+  for (const layer of weightLayers(setup)) {
+    const scale = setup.initialWeights?.get(layer.name)?.biasScale;
+    if (layer.kind === 'recurrent' || scale === undefined || !(scale > LARGE_BIASES)) continue;
+    if (!found || scale > found.scale) found = { layer, scale };
+  }
+  return found;
+}
+
+/** Median amplification a = g / gain(activation) of the weight layers' initial kernels (recurrent aside). */
+function typicalAmplification(setup: TrainingSetup): number {
+  return median(
+    weightLayers(setup)
+      .filter((layer) => layer.kind !== 'recurrent')
+      .map((layer) => amplification(layer, setup.initialWeights?.get(layer.name))),
+  );
+}
+
 /**
  * Ranks the remedies for an event, best first, from the evidence (verdict, source, culprit layer,
  * update ratios, typical gradient norm) and the model's own configuration (activations, initial
  * weight scale, normalization, residual gates, optimizer class, learning rate, Adam's ε, plugins
  * already in the step). Never suggests what the run already has: no "use Adam" for Adam, no He
  * init for a net whose kernels are already variance-preserving, no normalization for a normalized
- * net, no clipping when a clipping plugin runs.
+ * net, no clipping when a clipping plugin runs (nor for a too-high rate under an adaptive optimizer,
+ * whose step does not shrink with the gradient). Data evidence comes first when it explains the
+ * event: inputs far from standardized (probe rms > 10), regression targets in the hundreds or more
+ * (a first loss above 1e4), biases that start far from 0.
  *
  * @example
  * rankRemedies(event, { architecture, initialWeights, optimizer: { className: 'SGD', learningRate: 3 } })[0].call;
@@ -130,6 +195,7 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
   const plugins = setup.plugins ?? [];
   const culprit = event.layer ? architecture?.layers.get(event.layer) : undefined;
   const ratio = updateRatio(setup);
+  const atInitialization = event.step === (setup.records?.[0]?.step ?? Number.NaN);
   const preserving = variancePreserving(setup);
   const sequenceModel = Boolean(architecture?.recurrent) || activations.length === 0;
   const remedies: Remedy[] = [];
@@ -197,7 +263,8 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
     parameters: { scheme },
   });
   const normalization = (reason: string): Remedy | undefined => {
-    if (hasNormalization) return undefined;
+    // Normalization goes after Dense/Conv layers: it cannot reach a recurrent layer's inner state.
+    if (hasNormalization || culprit?.kind === 'recurrent') return undefined;
     const kind = sequenceModel ? 'layer' : 'batch';
     return {
       id: kind === 'batch' ? 'batchNormalization' : 'layerNormalization',
@@ -265,11 +332,50 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
     return undefined;
   };
 
+  const scale = inputScale(setup);
+  const firstWeightLayer = weightLayers(setup).sort((a, b) => a.depth - b.depth)[0];
+  const standardizeInputs = (): Remedy | undefined => {
+    if (!(scale > LARGE_INPUTS) || firstWeightLayer?.kind === 'embedding') return undefined;
+    return {
+      id: 'standardizeInputs',
+      action: 'standardize the inputs: subtract each feature\'s mean and divide by its standard deviation (or divide pixels by 255)',
+      call: 'const { mean, variance } = tf.moments(xs, 0); xs = tf.div(tf.sub(xs, mean), tf.sqrt(variance))',
+      from: '@tensorflow/tfjs',
+      reason: `the inputs have a root mean square of ${formatNumber(scale)} (standardized features have ≈ 1), so the first layer's pre-activations, gradients and steps are ${formatNumber(scale)}× too large`,
+      parameters: { inputScale: scale },
+    };
+  };
+  const firstLoss = targetsLoss(setup);
+  const standardizeTargets = (): Remedy | undefined => {
+    if (!(firstLoss > LARGE_LOSS) || scale > LARGE_INPUTS) return undefined;
+    return {
+      id: 'standardizeTargets',
+      action: 'standardize the regression targets (and undo it on the predictions: p·std + mean)',
+      call: 'const { mean, variance } = tf.moments(ys, 0); ys = tf.div(tf.sub(ys, mean), tf.sqrt(variance))',
+      from: '@tensorflow/tfjs',
+      reason: `the loss starts at ${formatNumber(firstLoss)} (targets of size ≈ ${formatNumber(Math.sqrt(firstLoss))} for a squared error): gradients scale with the targets, so every step is that much larger`,
+      parameters: { firstLoss },
+    };
+  };
+  const resetBiases = (): Remedy | undefined => {
+    const offset = offsetBiases(setup);
+    if (!offset) return undefined;
+    const scheme = SATURATING.includes(offset.layer.activation ?? '') ? 'xavier' : 'he';
+    return initialize(
+      scheme,
+      `${offset.layer.name}'s biases start at rms ${formatNumber(offset.scale)} (tfjs's default is 0), which puts its ${offset.layer.activation ?? 'linear'} units where the slope is ≈ 0; initialize() sets every bias to 0`,
+    );
+  };
+  const typical = typicalAmplification(setup);
+  const scaleText = Number.isFinite(typical) ? `: each layer scales the signal by ≈ ${formatNumber(typical)} (median amplification; 1 keeps it)` : '';
+  const adaptiveTooHigh = event.verdict === 'learning rate too high' && adaptive;
+
   switch (event.verdict) {
     case 'vanishing':
+      add(resetBiases());
       add(reluHe());
       if (!preserving && activations.some((activation) => RELU_LIKE.includes(activation))) {
-        add(initialize('he', 'the kernels are not scaled for ReLU (He: Var(W) = 2/fanIn keeps gradient scale across layers)'));
+        add(initialize('he', `the kernels are not scaled for ReLU${scaleText}; He, Var(W) = 2/fanIn, keeps the gradients' scale across layers`));
       }
       add(normalization('normalizing each layer keeps activations — and so gradients — at unit scale (Ioffe & Szegedy 2015)'));
       add(residualReZero());
@@ -277,6 +383,8 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
       break;
     case 'exploding':
       add(amplifyingInit());
+      add(standardizeInputs());
+      add(standardizeTargets());
       add(clipGlobalNorm('rescales every step to a bounded norm, min(1, c/‖g‖) (Pascanu et al. 2013)'));
       if (Number.isFinite(ratio) && ratio > 1e-2) add(lowerLearningRate());
       add(normalization('normalization keeps activations at unit scale however the weights grow'));
@@ -294,10 +402,10 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
       if (event.source === 'data') {
         add({
           id: 'cleanData',
-          action: 'remove or impute NaN/Inf in the inputs before training',
-          call: 'tf.where(tf.isNaN(xs), tf.zerosLike(xs), xs)',
+          action: 'remove or impute NaN/Inf in the inputs and the targets before training',
+          call: 'tf.where(tf.isNaN(xs), tf.zerosLike(xs), xs) (the same for ys), or drop those rows',
           from: '@tensorflow/tfjs',
-          reason: 'the inputs themselves contain NaN/Inf',
+          reason: probeHadNonFinite(setup) ? 'the inputs themselves contain NaN/Inf' : 'the model outputs are finite but a built-in loss is not: the targets (or inputs) of the batch contain NaN/Inf',
         });
       } else if (event.source === 'loss') {
         add({
@@ -321,15 +429,21 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
         if (!Number.isFinite(ratio) || ratio > 1e-2) add(lowerLearningRate());
       } else {
         add(amplifyingInit());
-        add(clipGlobalNorm('keeps one huge gradient from overflowing the weights (Pascanu et al. 2013)'));
+        add(standardizeInputs());
+        // A forward pass that overflows at the first step does so with the initial weights: no step size or clipping changes that.
+        if (!atInitialization) add(clipGlobalNorm('keeps one huge gradient from overflowing the weights (Pascanu et al. 2013)'));
       }
       add(nonFiniteSkip());
-      if (event.source === 'forward' || event.source === 'backward' || event.source === undefined) add(lowerLearningRate());
+      if ((event.source === 'forward' || event.source === 'backward' || event.source === undefined) && !atInitialization) add(lowerLearningRate());
       break;
     case 'learning rate too high':
+      add(standardizeTargets());
+      add(standardizeInputs());
       add(lowerLearningRate());
-      add(warmup());
-      add(clipGlobalNorm('bounds each step while the learning rate is too large'));
+      // A warm-up ends at the same rate: no help when every step rewrites the weights wholesale.
+      if (!(ratio > WHOLESALE)) add(warmup());
+      // Adam-like steps do not shrink with the gradient's norm: clipping it cannot make them smaller.
+      if (!adaptiveTooHigh) add(clipGlobalNorm('bounds each step while the learning rate is too large'));
       break;
     case 'learning rate too low':
       add(raiseLearningRate());
@@ -337,12 +451,13 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
       break;
     case 'dead units':
       if (Number.isFinite(ratio) && ratio > 1e-2) add(lowerLearningRate());
+      add(resetBiases());
       add(
         initialize(
           'he',
           preserving
             ? 'the kernels are already variance-preserving, so the biases (or an earlier update) killed the units: this resets every bias to 0 (Lu et al. 2019)'
-            : 'resets every bias to 0 and every kernel to He scale, reviving units that negative biases or a bad init killed (Lu et al. 2019)',
+            : `resets every bias to 0 and every kernel to He scale${Number.isFinite(typical) ? ` (each layer now scales the signal by ≈ ${formatNumber(typical)})` : ''}, reviving units that negative biases or a bad init killed (Lu et al. 2019)`,
         ),
       );
       if (activations.includes('relu')) {
@@ -358,6 +473,8 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
       add(normalization('normalizing pre-activations keeps about half of the units active (Ioffe & Szegedy 2015)'));
       break;
     case 'saturated': {
+      add(standardizeInputs());
+      add(resetBiases());
       const weights = culprit ? setup.initialWeights?.get(culprit.name) : undefined;
       const gain = culprit ? amplification(culprit, weights) : Number.NaN;
       if (!preserving || (Number.isFinite(gain) && gain > 1.5)) {
@@ -393,6 +510,8 @@ export const REMEDY_IDS: readonly RemedyId[] = [
   'nonFiniteSkip',
   'cleanData',
   'stableLoss',
+  'standardizeInputs',
+  'standardizeTargets',
 ];
 
 /** A `TrainingSetup` (a plain object, as `monitor.trainingSetup()` makes). */

@@ -16,6 +16,7 @@ import { requireObject } from './argument-checks.js';
  * | `residualReZero` | `residual(x, branch, {gate: reZero()})` from `@gs/residual` |
  * | `clipGlobalNorm` / `adaptiveClip` / `nonFiniteSkip` | `clipByGlobalNorm(c)` / `adaptiveClip()` / `nonFinite({policy: 'skip'})` from `@gs/clipping` |
  * | `cleanData` / `stableLoss` | fix the inputs / the loss (tfjs calls) |
+ * | `standardizeInputs` / `standardizeTargets` | `tf.moments(xs, 0)` → `(xs − mean) / std` (the same for regression targets) |
  */
 export type RemedyId =
   | 'lowerLearningRate'
@@ -35,7 +36,9 @@ export type RemedyId =
   | 'adaptiveClip'
   | 'nonFiniteSkip'
   | 'cleanData'
-  | 'stableLoss';
+  | 'stableLoss'
+  | 'standardizeInputs'
+  | 'standardizeTargets';
 
 /** One suggested fix: what to do, the exact call that does it, where that call lives, and why it fits. */
 export interface Remedy {

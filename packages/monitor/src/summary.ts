@@ -83,6 +83,9 @@ export interface MonitorSummary {
   readonly text: string;
 }
 
+/** The text states the per-10-layer slope only for nets at least this deep. */
+const MIN_LAYERS_FOR_SLOPE_TEXT = 4;
+
 function median(values: number[]): number {
   const finite = values.filter((value) => !Number.isNaN(value));
   if (finite.length === 0) return Number.NaN;
@@ -145,9 +148,15 @@ function priority(event: DetectorEvent): number {
   return index < 0 ? VERDICT_PRIORITY.length : index;
 }
 
+/** The step at which an event's condition began (a detector with patience fires later). */
+function onsetOf(event: DetectorEvent): number {
+  return event.onset ?? event.step;
+}
+
 /**
- * The event a run's verdict rests on: the earliest event with a verdict (the first sign of
- * trouble is closest to its cause), ties at the same step broken by `VERDICT_PRIORITY`.
+ * The event a run's verdict rests on: the event with a verdict whose condition began earliest
+ * (`onset`, else `step`: the first sign of trouble is closest to its cause — a detector's patience
+ * must not let a later symptom win), ties broken by `VERDICT_PRIORITY`.
  */
 export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | undefined {
   return requireArray<DetectorEvent>('primaryEvent', 'events', events, 'an array of DetectorEvent')
@@ -155,7 +164,7 @@ export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | 
     .filter((event) => event.verdict !== undefined)
     .reduce<DetectorEvent | undefined>((best, event) => {
       if (!best) return event;
-      if (event.step !== best.step) return event.step < best.step ? event : best;
+      if (onsetOf(event) !== onsetOf(best)) return onsetOf(event) < onsetOf(best) ? event : best;
       return priority(event) < priority(best) ? event : best;
     }, undefined);
 }
@@ -201,7 +210,7 @@ export function summarize(history: MonitorHistory, setup?: TrainingSetup): Monit
   if (primary) ranked(primary).forEach(addFix);
   const verdicts = new Set(primary?.verdict ? [primary.verdict] : []);
   for (const event of history.events) {
-    if (!event.verdict || verdicts.has(event.verdict) || (primary && event.step !== primary.step)) continue;
+    if (!event.verdict || verdicts.has(event.verdict) || (primary && onsetOf(event) !== onsetOf(primary))) continue;
     verdicts.add(event.verdict);
     addFix(ranked(event).find((fix) => !fixes.some((known) => known.id === fix.id)));
   }
@@ -237,14 +246,15 @@ export function summarize(history: MonitorHistory, setup?: TrainingSetup): Monit
   const firstLayer = layers[0]!;
   const lastLayer = layers[layers.length - 1]!;
   const where = primary
-    ? ` at step ${primary.step}${primary.layer ? `, layer ${primary.layer}` : ''}${primary.source ? `, from ${SOURCE_PHRASES[primary.source]}` : ''}`
+    ? ` at step ${primary.step}${onsetOf(primary) < primary.step ? ` (since step ${onsetOf(primary)})` : ''}${primary.layer ? `, layer ${primary.layer}` : ''}${primary.source ? `, from ${SOURCE_PHRASES[primary.source]}` : ''}`
     : '';
   const lines = [
     `diagnosis: ${diagnosis}${where} (${records.length} records, last step ${records[records.length - 1]!.step})`,
     ...(primary ? [`evidence: ${primary.message}`] : []),
     ...(lossInfo.firstLoss !== undefined ? [`loss: ${formatNumber(lossInfo.firstLoss)} → ${formatNumber(lossInfo.lastLoss!)}`] : []),
     `gradient norm: first layer ${firstLayer.name} ${formatNumber(firstLayer.gradientNorm)}, last layer ${lastLayer.name} ${formatNumber(lastLayer.gradientNorm)}`,
-    ...(Number.isFinite(rate)
+    // A slope "per 10 layers" extrapolated from two or three layers says nothing: deep nets only.
+    ...(Number.isFinite(rate) && layers.length >= MIN_LAYERS_FOR_SLOPE_TEXT
       ? [
           rate >= 0
             ? `gradients shrink by ${formatNumber(rate)} orders of magnitude per 10 layers towards the input`

@@ -112,7 +112,7 @@ export function vanishingGradients(options: VanishingGradientsOptions = {}): Det
         if (!Number.isFinite(norm) || !Number.isFinite(referenceNorm) || referenceNorm <= 0) return false;
         return norm < ratio * referenceNorm || (norm < floor && referenceNorm >= 1000 * floor);
       });
-      if (!counter.update('any', vanishing.length > 0)) return [];
+      if (!counter.update('any', vanishing.length > 0, record.step)) return [];
       const { layer: first, reference } = vanishing[0]!;
       const relative = rawGradientNorm(first) / rawGradientNorm(reference);
       const names = vanishing.map(({ layer }) => layer.name);
@@ -121,6 +121,7 @@ export function vanishingGradients(options: VanishingGradientsOptions = {}): Det
           detector: where,
           verdict: 'vanishing',
           step: record.step,
+          onset: counter.onset('any') ?? record.step,
           layer: first.name,
           depth: first.depth,
           layers: names,

@@ -30,7 +30,7 @@ describeBackends('no leaks', backends, () => {
       await expectNoLeak(() => {
         optimizer.minimize(lossOf(m), false, variables);
         return optimizer.flush();
-      }, { steps: 40 });
+      }, { steps: 20 });
       optimizer.dispose(); // disposes the plugin and the wrapped optimizer's state
       start += leftByTfjs;
       expect(tf.memory().numTensors).toBe(start);
@@ -38,14 +38,14 @@ describeBackends('no leaks', backends, () => {
       const fitted = make();
       const fitOptimizer = stabilize(optimizerFor(), [fitted, keepReports([])], { model: m });
       m.compile({ optimizer: fitOptimizer, loss: 'meanSquaredError' });
-      await expectNoLeak(() => m.fit(data.xs, data.ys, { epochs: 1, batchSize: 8, verbose: 0 }), { steps: 12 });
+      await expectNoLeak(() => m.fit(data.xs, data.ys, { epochs: 1, batchSize: 8, verbose: 0 }), { steps: 6 });
       await fitOptimizer.flush();
       fitOptimizer.dispose();
       start += leftByTfjs;
       expect(tf.memory().numTensors).toBe(start);
 
       const trainer = createTrainer({ optimizer: tf.train.sgd(0.01), plugins: [make(), keepReports([])], model: m });
-      await expectNoLeak(() => trainer.step(lossOf(m), variables), { steps: 20 });
+      await expectNoLeak(() => trainer.step(lossOf(m), variables), { steps: 10 });
       trainer.dispose();
       expect(tf.memory().numTensors).toBe(start);
       m.dispose();

@@ -34,7 +34,7 @@ function median(values: number[]): number {
 }
 
 /** The margins of a finished run (see `CorpusMargins`). */
-function margins(watcher: GradientMonitor): CorpusMargins {
+export function margins(watcher: GradientMonitor): CorpusMargins {
   const architecture = watcher.architecture!;
   const weight = (name: string) => architecture.layers.get(name)?.weightLayer === true;
   const judged = (name: string) => weight(name) && watcher.initialWeights?.get(name)?.zero !== true;

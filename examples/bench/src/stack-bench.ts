@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs';
+import { compareStepTimes, countKernelLaunches } from '@gs/testing/bench';
+import type { BenchModelSpec } from './models.js';
+import type { OptimizerVariant } from './stack-variants.js';
+
+/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, interleaved. */
+export interface BenchTiming {
+  /** Timed rounds (the median is reported). Default 7. */
+  rounds?: number;
+  /** Steps per round, a multiple of 10 so every round holds one reporting step of the every-10 variants. Default 10. */
+  stepsPerRound?: number;
+  /** Rounds run first and discarded. Default 1. */
+  warmupRounds?: number;
+}
+
+/** One row of a benchmark table. */
+export interface BenchRow {
+  name: string;
+  /** Median milliseconds per step. */
+  msPerStep: number;
+  /** `msPerStep` over the bare optimizer's, measured in the same run. */
+  ratio: number;
+  /** Kernels the tfjs engine ran per step (mean over `stepsPerRound` steps). */
+  kernels: number;
+  /** GPU dispatches per step (WebGPU only). */
+  dispatches?: number;
+}
+
+/** A table: what was measured, where, and the rows (the first is the baseline). */
+export interface BenchTable {
+  title: string;
+  backend: string;
+  rows: BenchRow[];
+}
+
+/**
+ * Times the variants on one model, interleaved round by round so load on a shared machine hits
+ * them alike, and counts kernel launches per step for each (deterministic, so it shows where time
+ * goes even when timings are noisy). The first variant is the baseline of the ratios.
+ */
+export async function benchVariants(
+  spec: BenchModelSpec,
+  variants: readonly OptimizerVariant[],
+  { rounds = 7, stepsPerRound = 10, warmupRounds = 1 }: BenchTiming = {},
+): Promise<BenchTable> {
+  const runs = variants.map((variant) => {
+    const built = spec.build();
+    const optimizer = variant.create(built.model);
+    const step = () => optimizer.minimize(built.loss, true, built.variables) ?? undefined;
+    return { variant, built, optimizer, step };
+  });
+  try {
+    const timings = await compareStepTimes(
+      runs.map(({ variant, step }) => ({ name: variant.name, step })),
+      { rounds, stepsPerRound, warmupRounds },
+    );
+    const rows: BenchRow[] = [];
+    for (const [i, { step }] of runs.entries()) {
+      let last: tf.Tensor | undefined;
+      const launches = await countKernelLaunches(() => {
+        for (let s = 0; s < stepsPerRound; s++) {
+          last?.dispose();
+          last = step();
+        }
+      });
+      await last?.data();
+      last?.dispose();
+      rows.push({
+        ...timings[i]!,
+        kernels: launches.kernels / stepsPerRound,
+        ...(launches.dispatches !== undefined ? { dispatches: launches.dispatches / stepsPerRound } : {}),
+      });
+    }
+    return { title: spec.title, backend: tf.getBackend(), rows };
+  } finally {
+    for (const { built, optimizer } of runs) {
+      optimizer.dispose();
+      built.dispose();
+    }
+  }
+}
+
+/** A Markdown table of `table`: ms/step, ratio to the first row, kernels (and dispatches) per step. */
+export function formatTable({ title, backend, rows }: BenchTable): string {
+  const gpu = rows.some((row) => row.dispatches !== undefined);
+  const header = ['variant', 'ms/step', '× bare', 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
+  const lines = rows.map((row) => [
+    row.name,
+    row.msPerStep.toFixed(1),
+    `${row.ratio.toFixed(3)}×`,
+    row.kernels.toFixed(0),
+    ...(gpu ? [row.dispatches?.toFixed(0) ?? ''] : []),
+  ]);
+  const widths = header.map((cell, column) => Math.max(cell.length, ...lines.map((line) => line[column]!.length)));
+  const format = (cells: string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  return [`${title} [${backend}]`, '', format(header), rule, ...lines.map(format)].join('\n');
+}

@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { countKernelLaunches, describeBackends, expectClose, testBackends } from '@gs/testing';
+import { expect, it } from 'vitest';
+import type { GradientMap } from './plugin.js';
+import { stabilize } from './stabilized-optimizer.js';
+import { createStepContext } from './step-scope.js';
+import { SHAPES, gradients, makeScope, values } from './test-utils.js';
+
+const NAMES = Object.keys(SHAPES);
+const UNITS = [1, 1, 3, 3];
+
+describeBackends('ctx.scaleGradients and ctx.zeroGradientsIf', await testBackends(), (backend) => {
+  it('give g·factor for a scalar, per-parameter and per-unit factor, in every shape', async () => {
+    const { ctx, dispose } = makeScope();
+    const grads = gradients();
+    const perParameter = [2, -1, 0.5, 3];
+    const perUnit = Array.from({ length: 12 }, (_, i) => 1 + (i % 5) / 4);
+    const cases: Array<[string, number | tf.Tensor, (p: number, unit: number) => number]> = [
+      ['scalar', 0.5, () => 0.5],
+      ['per parameter', tf.tensor1d(perParameter), (p) => perParameter[p]!],
+      ['per unit', tf.tensor2d(perUnit, [4, 3]), (p, unit) => perUnit[3 * p + unit]!],
+    ];
+    for (const [label, factor, factorOf] of cases) {
+      const scaled = ctx.scaleGradients(grads, factor);
+      expect(Object.keys(scaled), label).toEqual(NAMES);
+      for (const [p, name] of NAMES.entries()) {
+        expect(scaled[name]!.shape, `${label} ${name}`).toEqual(SHAPES[name]);
+        const expected = values(SHAPES[name]!, p + 3).map((g, i) => g * factorOf(p, i % UNITS[p]!));
+        await expectClose(scaled[name]!, expected, { rtol: 1e-6 });
+      }
+      if (factor instanceof tf.Tensor) factor.dispose();
+    }
+    tf.dispose(Object.values(grads));
+    dispose();
+  });
+
+  it('zero every gradient, NaN and Infinity included, only when the condition holds; a chain costs one pass', async () => {
+    const { scope, ctx, dispose } = makeScope();
+    const grads = gradients();
+    grads['d/kernel'] = tf.tensor2d([[1, Number.NaN, 2], [3, 4, Number.POSITIVE_INFINITY], [0, 0, 0], [1, 1, 1]]);
+    const bad = tf.scalar(true, 'bool');
+    const chain = (condition: tf.Tensor): GradientMap => ctx.scaleGradients(ctx.zeroGradientsIf(ctx.scaleGradients(grads, 2), condition), 0.25);
+    let zeroed: GradientMap = {};
+    const setup = await countKernelLaunches(() => {
+      zeroed = chain(bad);
+    });
+    // Building the chain runs only small kernels (conditions and factors), no gradient pass.
+    expect(setup.kernels).toBeLessThan(8);
+    for (const name of NAMES) expect(Array.from(await zeroed[name]!.data())).toEqual(new Array(tf.util.sizeFromShape(SHAPES[name]!)).fill(0));
+    const kept = chain(tf.scalar(0));
+    let reads: tf.Tensor[] = [];
+    const launches = await countKernelLaunches(() => {
+      reads = NAMES.map((name) => kept[name]!);
+    });
+    // Read one by one: a dispatch each on WebGPU; read again: the same tensors.
+    if (backend === 'webgpu') expect(launches.dispatches).toBe(NAMES.length);
+    expect(kept['d/bias']).toBe(reads[1]);
+    await expectClose(kept['d/bias']!, values([3], 4).map((g) => g * 0.5), { rtol: 1e-6 });
+    // All at once, as core hands them to the optimizer: three gradients per dispatch on WebGPU.
+    const together = chain(tf.scalar(0));
+    const batched = await countKernelLaunches(() => scope.scalings.materializeAll(together));
+    if (backend === 'webgpu') expect(batched.dispatches).toBe(Math.ceil(NAMES.length / 3));
+    for (const name of NAMES) {
+      await expectClose(together[name]!, Array.from(await grads[name]!.data()).map((g) => g * 0.5), { rtol: 1e-6 });
+    }
+    tf.dispose([...Object.values(grads), bad]);
+    dispose();
+  });
+
+  it('reject a factor of the wrong shape and calls outside transformGradients, naming them', () => {
+    const { scope, ctx, dispose } = makeScope();
+    const grads = gradients();
+    expect(() => ctx.scaleGradients(grads, tf.ones([5]))).toThrow(/factor must be a scalar, one value per parameter \[4\] or one per unit \[4, 3\].*got shape \[5\]/);
+    expect(() => ctx.zeroGradientsIf(grads, tf.ones([2]))).toThrow(/zeroGradientsIf: condition must be a scalar, got shape \[2\]/);
+    scope.inTransform = false;
+    expect(() => ctx.scaleGradients(grads, 2)).toThrow(/plugin 'test': scaleGradients can only be called from transformGradients/);
+    tf.dispose(Object.values(grads));
+    dispose();
+  });
+
+  it('createStepContext gives a transform context outside an optimizer and names a bad option', async () => {
+    const optimizer = tf.train.sgd(0.1);
+    const grads = gradients(['d/bias']);
+    const params = [{ name: 'd/bias', layerName: 'd', role: 'bias', shape: [3], depth: 0, index: 0 }];
+    const options = { step: 0, reporting: true, params, variables: new Map(), optimizer, incomingGradients: grads, record: () => {} };
+    const standalone = createStepContext(options);
+    await expectClose(standalone.context.scaleGradients(grads, 2)['d/bias']!, values([3], 3).map((g) => 2 * g));
+    standalone.dispose();
+    expect(() => createStepContext({ ...options, step: -1 })).toThrow(/createStepContext: step must be an integer ≥ 0, got -1/);
+    expect(() => createStepContext({ ...options, variables: {} as Map<string, tf.Variable> })).toThrow(/createStepContext: variables must be a Map/);
+    expect(() => createStepContext({ ...options, recrod: () => {} } as typeof options)).toThrow(/createStepContext: unknown option 'recrod'/);
+    tf.dispose(Object.values(grads));
+    optimizer.dispose();
+  });
+
+  it('inside an optimizer: a lazily scaled map trains exactly like the same scaling done by hand', async () => {
+    const run = async (lazy: boolean) => {
+      const w = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]), true, `lazy_${lazy}_${backend}/kernel`);
+      const b = tf.variable(tf.tensor1d([0.25, -1]), true, `lazy_${lazy}_${backend}/bias`);
+      const optimizer = stabilize(tf.train.sgd(0.1), [
+        {
+          name: 'halve',
+          transformGradients: (grads, ctx) =>
+            lazy ? ctx.scaleGradients(grads, 0.5) : Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, 0.5)])),
+        },
+      ]);
+      for (let step = 0; step < 3; step++) {
+        optimizer.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(tf.ones([1, 2]), w), b))) as tf.Scalar, false, [w, b]);
+      }
+      const result = [...(await w.data()), ...(await b.data())];
+      optimizer.dispose();
+      tf.dispose([w, b]);
+      return result;
+    };
+    expect(await run(true)).toEqual(await run(false));
+  });
+});

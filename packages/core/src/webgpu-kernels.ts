@@ -1,0 +1,360 @@
+import * as tf from '@tensorflow/tfjs';
+
+// Custom WebGPU kernels for the step path, written against the tfjs WebGPU backend's program
+// interface (a program object with WGSL `getUserCode()`, run by `backend.runWebGPUProgram`). They
+// fuse what tfjs ops cannot: Σx² per output unit of many tensors in one dispatch, and a gradient's
+// whole chain of scalings in one pass. They are registered with tfjs only when the backend is
+// webgpu (`useWebGPUKernels()`); every caller keeps a tfjs-op path for the other backends, which
+// the tests compare against.
+
+/** Kernel name: per-unit Σx² (or Σ(a−b)²) of many tensors into one `[tensors, width]` matrix. */
+export const UNIT_SQUARED_NORMS = 'GradientStabilityUnitSquaredNorms';
+/** Kernel name: `zero ? 0 : x_i · factors[offset_i + j mod units_i]` for many gradients, three per dispatch. */
+export const SCALE_GRADIENTS = 'GradientStabilityScaleGradients';
+/** Kernel name: `condition ? t_i : e_i` for many pairs of float32 tensors, two per dispatch. */
+export const SELECT_MANY = 'GradientStabilitySelectMany';
+
+/** Attributes of `UNIT_SQUARED_NORMS`: per tensor (or pair) its rows and units, and the output width. */
+export interface UnitSquaredNormsAttrs {
+  units: number[];
+  rows: number[];
+  width: number;
+  /** `'square'`: inputs x0, x1, …; `'difference'`: pairs (x0 − x1), (x2 − x3), …. */
+  mode: 'square' | 'difference';
+}
+
+
+interface TensorInfoLike {
+  dataId: object;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+interface WebGPUProgramLike {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  variableNames: string[];
+  uniforms?: string;
+  size?: boolean;
+  getUserCode(): string;
+}
+
+interface WebGPUBackendLike {
+  device: GPUDevice;
+  makeTensorInfo(shape: number[], dtype: tf.DataType): TensorInfoLike;
+  runWebGPUProgram(
+    program: WebGPUProgramLike,
+    inputs: TensorInfoLike[],
+    outputDtype: tf.DataType,
+    uniforms?: { type: string; data: number[] }[],
+    output?: TensorInfoLike,
+  ): TensorInfoLike;
+}
+
+const WORKGROUP = 64;
+
+/** A flat view of a tensor (same data, shape `[size]`), as tfjs's own reshape kernel makes. */
+function flat(info: TensorInfoLike): TensorInfoLike {
+  return { dataId: info.dataId, dtype: info.dtype, shape: [info.shape.reduce((size, dim) => size * dim, 1)] };
+}
+
+/** Σ over the rows of one unit, for `count` inputs (or pairs): a WGSL switch over the input index. */
+function unitSumProgram(count: number, mode: UnitSquaredNormsAttrs['mode'], width: number): WebGPUProgramLike {
+  const inputsPerTerm = mode === 'difference' ? 2 : 1;
+  const variableNames = Array.from({ length: count * inputsPerTerm }, (_, i) => `x${i}`);
+  const uniforms = Array.from({ length: count }, (_, i) => `gsRows${i} : i32, gsUnits${i} : i32,`).join(' ') + ' gsFirstRow : i32, gsWidth : i32,';
+  const cases = Array.from({ length: count }, (_, i) => {
+    const value =
+      mode === 'difference' ? `f32(x${2 * i}[index]) - f32(x${2 * i + 1}[index])` : `f32(x${i}[index])`;
+    return `case ${i}: {
+        if (unit < uniforms.gsUnits${i}) {
+          for (var row = 0; row < uniforms.gsRows${i}; row++) {
+            let index = row * uniforms.gsUnits${i} + unit;
+            let value = ${value};
+            sum = sum + value * value;
+          }
+        }
+      }`;
+  }).join('\n      ');
+  return {
+    outputShape: [count, width],
+    shaderKey: `gsUnitSquaredNorms_${mode}_${count}`,
+    dispatchLayout: { x: [1], y: [0] },
+    dispatch: [Math.ceil(width / WORKGROUP), count, 1],
+    workgroupSize: [WORKGROUP, 1, 1],
+    variableNames,
+    uniforms,
+    getUserCode: () => `
+  fn unitSum(term : i32, unit : i32) -> f32 {
+    var sum = 0.0;
+    switch term {
+      ${cases}
+      default: {}
+    }
+    return sum;
+  }
+  fn main() {
+    let unit = i32(globalId.x);
+    let term = i32(globalId.y);
+    if (unit < uniforms.gsWidth && term < ${count}) {
+      result[(uniforms.gsFirstRow + term) * uniforms.gsWidth + unit] = unitSum(term, unit);
+    }
+  }`,
+  };
+}
+
+function unitSquaredNorms({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: Record<string, TensorInfoLike>;
+  backend: WebGPUBackendLike;
+  attrs: UnitSquaredNormsAttrs;
+}): TensorInfoLike {
+  const { units, rows, width, mode } = attrs;
+  const inputsPerTerm = mode === 'difference' ? 2 : 1;
+  const terms = units.length;
+  const output = backend.makeTensorInfo([terms, width], 'float32');
+  // One output binding plus the inputs must fit the device's storage-buffer limit per stage.
+  const perDispatch = Math.max(1, Math.floor((backend.device.limits.maxStorageBuffersPerShaderStage - 1) / inputsPerTerm));
+  for (let first = 0; first < terms; first += perDispatch) {
+    const count = Math.min(perDispatch, terms - first);
+    const program = unitSumProgram(count, mode, width);
+    const chunk: TensorInfoLike[] = [];
+    const uniformData: { type: string; data: number[] }[] = [];
+    for (let term = first; term < first + count; term++) {
+      for (let k = 0; k < inputsPerTerm; k++) chunk.push(flat(inputs[`x${term * inputsPerTerm + k}`]!));
+      uniformData.push({ type: 'int32', data: [rows[term]!] }, { type: 'int32', data: [units[term]!] });
+    }
+    uniformData.push({ type: 'int32', data: [first] }, { type: 'int32', data: [width] });
+    backend.runWebGPUProgram(program, chunk, 'float32', uniformData, output);
+  }
+  return output;
+}
+
+/** The backend internals a multi-output dispatch needs (tfjs-backend-webgpu 4.x). */
+interface RawWebGPUBackend extends WebGPUBackendLike {
+  uploadToGPU(dataId: object): void;
+  tensorToBinding(info: TensorInfoLike): GPUBindingResource;
+  makeUniforms(uniforms: { type: string; data: number[] }[]): GPUBufferBinding;
+  ensureCommandEncoderReady(): void;
+  commandEncoder: GPUCommandEncoder;
+  computePassEncoder: GPUComputePassEncoder | null;
+  endComputePassEncoder(): void;
+  submitQueue(): void;
+  dispatchCountInPass: number;
+  commandQueueOwnedIds: WeakSet<object>;
+  activeTimers?: unknown;
+}
+
+const RAW_MEMBERS = ['uploadToGPU', 'tensorToBinding', 'makeUniforms', 'ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue'];
+
+/**
+ * Whether the backend lets core record its own multi-output dispatches: the tfjs program interface
+ * gives each dispatch one output, so writing several gradients (or restoring several variables)
+ * per dispatch records the pass the way the backend's `recordAndSubmit` does. Not while tfjs times
+ * kernels (`tf.time`, `tf.profile`), which records passes differently.
+ */
+function rawBackend(backend: WebGPUBackendLike): RawWebGPUBackend | undefined {
+  const candidate = backend as Partial<RawWebGPUBackend>;
+  const complete = RAW_MEMBERS.every((member) => typeof (candidate as Record<string, unknown>)[member] === 'function');
+  return complete && candidate.commandQueueOwnedIds && candidate.activeTimers == null ? (candidate as RawWebGPUBackend) : undefined;
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/**
+ * Records one compute dispatch of `source` (compiled once per device and key) with `tensors`
+ * bound in order and `uniforms` after them, into the backend's current compute pass, submitting
+ * every `WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE` dispatches as the backend does.
+ */
+function recordDispatch(
+  backend: RawWebGPUBackend,
+  key: string,
+  source: () => string,
+  tensors: TensorInfoLike[],
+  uniforms: number[],
+  workgroups: [number, number],
+): void {
+  const { device } = backend;
+  let cache = pipelines.get(device);
+  if (!cache) {
+    cache = new Map();
+    pipelines.set(device, cache);
+  }
+  let pipeline = cache.get(key);
+  if (!pipeline) {
+    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: source(), label: key }), entryPoint: 'main' } });
+    cache.set(key, pipeline);
+  }
+  for (const tensor of tensors) backend.uploadToGPU(tensor.dataId);
+  const entries: GPUBindGroupEntry[] = tensors.map((tensor, binding) => ({ binding, resource: backend.tensorToBinding(tensor) }));
+  entries.push({ binding: tensors.length, resource: backend.makeUniforms(uniforms.map((value) => ({ type: 'int32', data: [value] }))) });
+  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  backend.ensureCommandEncoderReady();
+  backend.computePassEncoder ??= backend.commandEncoder.beginComputePass({});
+  backend.computePassEncoder.setPipeline(pipeline);
+  backend.computePassEncoder.setBindGroup(0, bindGroup);
+  backend.computePassEncoder.dispatchWorkgroups(workgroups[0], workgroups[1]);
+  for (const tensor of tensors) backend.commandQueueOwnedIds.add(tensor.dataId);
+  backend.dispatchCountInPass++;
+  if ((tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= backend.dispatchCountInPass) {
+    backend.endComputePassEncoder();
+    backend.submitQueue();
+  }
+}
+
+/** Workgroups of 64 covering `size` invocations, folded into y beyond the per-dimension limit. */
+function workgroupsFor(backend: RawWebGPUBackend, size: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(size / WORKGROUP));
+  const x = Math.min(groups, backend.device.limits.maxComputeWorkgroupsPerDimension);
+  return [x, Math.ceil(groups / x)];
+}
+
+const INDEX = `let index = i32(gid.y * groups.x * ${WORKGROUP}u + gid.x);`;
+
+/** WGSL of `SCALE_GRADIENTS` for `count` gradients: `y_i = zero ? 0 : x_i · factors[offset_i + index mod units_i]`. */
+function scaleGradientsSource(count: number): string {
+  const range = Array.from({ length: count }, (_, i) => i);
+  return `
+struct Params { ${range.map((i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} };
+${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> y${i} : array<f32>;`).join('\n')}
+${range.map((i) => `@group(0) @binding(${count + i}) var<storage, read> x${i} : array<f32>;`).join('\n')}
+@group(0) @binding(${2 * count}) var<storage, read> factors : array<f32>;
+@group(0) @binding(${2 * count + 1}) var<storage, read> zero : array<i32>;
+@group(0) @binding(${2 * count + 2}) var<uniform> params : Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
+  ${INDEX}
+  let zeroed = zero[0] != 0;
+  ${range
+    .map(
+      (i) => `if (index < params.size${i}) {
+    y${i}[index] = select(x${i}[index] * factors[params.offset${i} + index % params.units${i}], 0.0, zeroed);
+  }`,
+    )
+    .join('\n  ')}
+}`;
+}
+
+/** WGSL of `SELECT_MANY` for `count` pairs: `y_i = condition ? t_i : e_i`. */
+function selectManySource(count: number): string {
+  const range = Array.from({ length: count }, (_, i) => i);
+  return `
+struct Params { ${range.map((i) => `size${i} : i32,`).join(' ')} };
+${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> y${i} : array<f32>;`).join('\n')}
+${range.map((i) => `@group(0) @binding(${count + 2 * i}) var<storage, read> t${i} : array<f32>;
+@group(0) @binding(${count + 2 * i + 1}) var<storage, read> e${i} : array<f32>;`).join('\n')}
+@group(0) @binding(${3 * count}) var<storage, read> condition : array<i32>;
+@group(0) @binding(${3 * count + 1}) var<uniform> params : Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
+  ${INDEX}
+  let chosen = condition[0] != 0;
+  ${range.map((i) => `if (index < params.size${i}) { y${i}[index] = select(e${i}[index], t${i}[index], chosen); }`).join('\n  ')}
+}`;
+}
+
+const sizeOf = (info: TensorInfoLike) => info.shape.reduce((total, dim) => total * dim, 1);
+
+/**
+ * Runs `count`-output dispatches over `items` in groups of `perDispatch`, each group's outputs
+ * made here (float32, shaped like `shapeOf(item)`), and returns all outputs in order.
+ */
+function dispatchInGroups<T>(
+  backend: RawWebGPUBackend,
+  items: T[],
+  perDispatch: number,
+  shapeOf: (item: T) => number[],
+  record: (group: T[], outputs: TensorInfoLike[], size: number) => void,
+): TensorInfoLike[] {
+  const outputs = items.map((item) => backend.makeTensorInfo(shapeOf(item), 'float32'));
+  for (let first = 0; first < items.length; first += perDispatch) {
+    const group = items.slice(first, first + perDispatch);
+    const groupOutputs = outputs.slice(first, first + perDispatch);
+    record(group, groupOutputs, Math.max(...groupOutputs.map(sizeOf)));
+  }
+  return outputs;
+}
+
+/** Attributes of `SCALE_GRADIENTS`: per gradient where its factors start and its units. */
+export interface ScaleGradientsAttrs {
+  offsets: number[];
+  units: number[];
+}
+
+function scaleGradients({
+  inputs,
+  backend,
+  attrs,
+}: {
+  inputs: Record<string, TensorInfoLike>;
+  backend: WebGPUBackendLike;
+  attrs: ScaleGradientsAttrs;
+}): TensorInfoLike[] {
+  const raw = rawBackend(backend)!;
+  const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 2) / 2);
+  const items = attrs.offsets.map((offset, i) => ({ x: inputs[`x${i}`]!, offset, units: attrs.units[i]! }));
+  return dispatchInGroups(raw, items, perDispatch, (item) => item.x.shape, (group, outputs, size) => {
+    recordDispatch(
+      raw,
+      `gsScaleGradients_${group.length}`,
+      () => scaleGradientsSource(group.length),
+      [...outputs, ...group.map((item) => flat(item.x)), flat(inputs['factors']!), flat(inputs['zero']!)],
+      group.flatMap((item) => [sizeOf(item.x), item.offset, item.units]),
+      workgroupsFor(raw, size),
+    );
+  });
+}
+
+function selectMany({ inputs, backend }: { inputs: Record<string, TensorInfoLike>; backend: WebGPUBackendLike }): TensorInfoLike[] {
+  const raw = rawBackend(backend)!;
+  const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 1) / 3);
+  const pairs = Object.keys(inputs)
+    .filter((name) => name.startsWith('t'))
+    .map((name) => ({ t: inputs[name]!, e: inputs[`e${name.slice(1)}`]! }));
+  return dispatchInGroups(raw, pairs, perDispatch, (pair) => pair.t.shape, (group, outputs, size) => {
+    recordDispatch(
+      raw,
+      `gsSelectMany_${group.length}`,
+      () => selectManySource(group.length),
+      [...outputs, ...group.flatMap((pair) => [flat(pair.t), flat(pair.e)]), flat(inputs['condition']!)],
+      group.map((pair) => sizeOf(pair.t)),
+      workgroupsFor(raw, size),
+    );
+  });
+}
+
+/**
+ * Whether the step path may use the custom WebGPU kernels: true when the current backend is
+ * webgpu, registering them with tfjs on first use. On any other backend, false (callers use tfjs
+ * ops).
+ */
+export function useWebGPUKernels(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  const backend = tf.backend() as unknown as Partial<WebGPUBackendLike>;
+  if (typeof backend.runWebGPUProgram !== 'function' || !backend.device) return false;
+  const kernels: [string, (args: never) => TensorInfoLike | TensorInfoLike[]][] = [
+    [UNIT_SQUARED_NORMS, unitSquaredNorms],
+    [SCALE_GRADIENTS, scaleGradients],
+    [SELECT_MANY, selectMany],
+  ];
+  for (const [kernelName, kernelFunc] of kernels) {
+    if (!tf.getKernel(kernelName, 'webgpu')) {
+      tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether `SCALE_GRADIENTS` and `SELECT_MANY` can run now: the custom kernels are in use and the
+ * backend allows multi-output dispatches (not while tfjs times kernels).
+ */
+export function useMultiOutputKernels(): boolean {
+  return useWebGPUKernels() && rawBackend(tf.backend() as unknown as WebGPUBackendLike) !== undefined;
+}
