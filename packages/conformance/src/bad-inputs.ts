@@ -217,6 +217,14 @@ function badCandidates(shape: Shape, fixtures: Fixtures): Candidate[] {
   });
 }
 
+/** The valid value of an option when it is a tensor (the given one, else the first valid value of its type); disposed by the caller's scope. */
+function tensorSample(shape: Shape, given: unknown, fixtures: Fixtures): unknown {
+  if (given !== undefined) return given;
+  if (shape.kind !== 'named') return undefined;
+  const value = fixtures.make(shape.name);
+  return value instanceof tf.Tensor ? value : undefined;
+}
+
 /** Tensors of the wrong rank and size, for slots that take a tensor. */
 function wrongShapes(valid: unknown): Candidate[] {
   if (!(valid instanceof tf.Tensor) || valid.rank === 0) return [];
@@ -303,6 +311,9 @@ function addOptionCases(
     const slot = `${path}.${property.name}`;
     if (!property.optional) add(slot, [property.name], 'undefined (missing)', withProperty(property.name, () => undefined));
     for (const [label, make] of badCandidates(property.shape, fixtures)) add(slot, [property.name], label, withProperty(property.name, make));
+    for (const [label, make] of wrongShapes(tensorSample(property.shape, validObject()[property.name], fixtures))) {
+      add(slot, [property.name], label, withProperty(property.name, make), true);
+    }
     const nested = property.shape.kind === 'options' ? property.shape : undefined;
     if (nested) {
       const nestedValid = () => {

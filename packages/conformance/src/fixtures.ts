@@ -93,6 +93,7 @@ export async function createFixtures(): Promise<Fixtures> {
     Tensor1D: () => tf.zeros([INPUT_FEATURES]),
     Tensor2D: () => tf.randomNormal([8, INPUT_FEATURES], 0, 1, 'float32', 3),
     Variable: variable,
+    ReadonlyMap: () => new Map(model.trainableWeights.map((weight) => [weight.name, (weight as unknown as { val: tf.Variable }).val])),
     Optimizer: () => tf.train.sgd(0.1),
     Zeros: () => tf.initializers.zeros(),
     Initializer: () => tf.initializers.zeros(),
@@ -129,6 +130,7 @@ export async function createFixtures(): Promise<Fixtures> {
     Tensor1D: (value) => value instanceof tf.Tensor && value.rank === 1,
     Tensor2D: (value) => value instanceof tf.Tensor && value.rank === 2,
     Variable: (value) => value instanceof tf.Variable,
+    ReadonlyMap: (value) => value instanceof Map,
     // tf.Optimizer's instanceof reads .minimize of the value: only objects may be asked.
     Optimizer: (value) => typeof value === 'object' && value !== null && value instanceof tf.Optimizer,
     SeededRandom: (value) => value instanceof SeededRandom,

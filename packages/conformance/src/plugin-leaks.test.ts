@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { invoke } from './bad-inputs.js';
 import { createFixtures, INPUT_FEATURES, type Fixtures } from './fixtures.js';
 import { publicEntries, readPublicApi, type PublicCallable } from './public-api.js';
+import { silenceOutput } from './silence-output.js';
 import { findValidCall } from './valid-call.js';
 
 // Every public factory whose call returns a plugin (found from the declarations and a valid call,
@@ -18,7 +19,8 @@ const api = readPublicApi();
 const modules = new Map<string, Record<string, unknown>>();
 for (const { entry } of publicEntries()) modules.set(entry, (await import(entry)) as Record<string, unknown>);
 
-const HOOKS = ['setup', 'transformGradients', 'afterUpdate', 'onReport', 'dispose'] as const;
+/** A plugin has a name and at least one of these hooks (`dispose` alone does not make one: models have it too). */
+const HOOKS = ['setup', 'transformGradients', 'afterUpdate', 'onReport'] as const;
 const STEPS = 3;
 
 function isPlugin(value: unknown): value is StabilityPlugin {
@@ -27,7 +29,17 @@ function isPlugin(value: unknown): value is StabilityPlugin {
   return typeof candidate['name'] === 'string' && HOOKS.some((hook) => typeof candidate[hook] === 'function');
 }
 
-/** A fresh plugin from a factory's valid call, or undefined when the callable is not a plugin factory. */
+/** Runs `body` with the output of the functions under test silenced. */
+async function quietly(body: () => Promise<void>): Promise<void> {
+  const quiet = silenceOutput();
+  try {
+    await body();
+  } finally {
+    quiet.restore();
+  }
+}
+
+/** A plugin factory found among the exports, and how to make a fresh plugin with it. */
 type PluginFactory = { callable: PublicCallable; make: () => Promise<StabilityPlugin> };
 
 describeBackends('every plugin frees what it allocates', backends, () => {
@@ -38,6 +50,12 @@ describeBackends('every plugin frees what it allocates', backends, () => {
   beforeAll(async () => {
     fixtures = await createFixtures();
     factories = [];
+    await quietly(collectFactories);
+    xs = tf.randomNormal([8, INPUT_FEATURES], 0, 1, 'float32', 5);
+    ys = tf.randomNormal([8, 1], 0, 1, 'float32', 6);
+  });
+
+  async function collectFactories() {
     for (const callable of api) {
       const target = modules.get(callable.entry)![callable.name] as (...args: unknown[]) => unknown;
       const valid = await findValidCall(callable, target, fixtures);
@@ -54,25 +72,14 @@ describeBackends('every plugin frees what it allocates', backends, () => {
         },
       });
     }
-    xs = tf.randomNormal([8, INPUT_FEATURES], 0, 1, 'float32', 5);
-    ys = tf.randomNormal([8, 1], 0, 1, 'float32', 6);
-  });
+  }
+
   afterAll(() => {
     tf.dispose([xs, ys]);
     rmSync(fixtures.folder, { recursive: true, force: true });
   });
 
   const loss = () => tf.losses.meanSquaredError(ys, fixtures.model.predict(xs) as tf.Tensor) as tf.Scalar;
-  const quietly = async (body: () => Promise<void>) => {
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
-      await body();
-    } finally {
-      console.warn = warn;
-    }
-  };
-
   it('finds the plugin factories of every package', () => {
     const names = factories.map((factory) => factory.callable.name);
     expect(names).toEqual(expect.arrayContaining(['clipByGlobalNorm', 'nonFinite', 'monitor', 'initializePlugin']));

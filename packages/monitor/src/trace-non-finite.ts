@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption, requireBatch, requireModel, requireTensor } from '@gs/core';
+import { invalidOption, requireBatch, requireModel } from '@gs/core';
 import { layerOutputs } from './activation-probe.js';
 import { requireArray } from './argument-checks.js';
 import type { LayerGroup } from './layer-groups.js';
