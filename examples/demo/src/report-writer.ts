@@ -8,6 +8,7 @@ import {
   renderSvg,
   sigmoidChart,
 } from './charts.js';
+import { overlayCurvesSpec } from './comparison-charts.js';
 import type { DemoResult } from './demo.js';
 import { sweepSection } from './learning-rate-sweep.js';
 import { sectionLinks } from './section-links.js';
@@ -84,7 +85,7 @@ const ADAM_EPSILON_RUNS = ['sigmoid-baseline', 'sigmoid-adam', 'sigmoid-adam-sma
  * Adam's ε, with this run's measurement: how far each layer's weights moved under SGD, Adam with
  * tfjs's ε and Adam with a small ε, and what that did to the loss.
  */
-export function adamEpsilonSection(runs: readonly RunResult[]): string {
+export function adamEpsilonSection(runs: readonly RunResult[], chartFile?: string): string {
   const measured = ADAM_EPSILON_RUNS.flatMap((id) => runs.filter((run) => run.configuration.id === id));
   const rows = measured.map((run) =>
     [
@@ -127,15 +128,31 @@ the loss barely depends on the first layer (the same product of sigmoid Jacobian
 gradient shrinks the effect of a change there on the output), so a rescaled step moves weights the
 loss hardly sees. The measurement below shows both halves.
 
-${table}
+${table}${chartFile ? `\n![](${chartFile})\n` : ''}
 `;
 }
 
+/** The per-layer ‖ΔW‖/‖W‖ of the Adam-ε runs (undefined when none of them ran). */
+function adamEpsilonChart(runs: readonly RunResult[]) {
+  const measured = ADAM_EPSILON_RUNS.flatMap((id) => runs.filter((run) => run.configuration.id === id));
+  if (measured.length === 0) return undefined;
+  return overlayCurvesSpec(
+    measured.map((run) => ({ name: run.configuration.title, points: run.kernelWeightChanges.map((change, layer) => ({ x: layer, y: change })) })),
+    {
+      title: "How far each layer's weights moved during training",
+      subtitle: '‖W_end − W_init‖ / ‖W_init‖ per Dense kernel (SGD\'s first layers: 0, not drawn on the log axis)',
+      xTitle: 'layer (0 = input side)',
+      yTitle: '‖ΔW‖ / ‖W‖ (log)',
+      yScale: 'log',
+    },
+  );
+}
+
 /** The sweep table and why Adam's ε and Xavier-for-ReLU rows look the way they do. */
-function remediesExplained(demo: DemoResult): string {
+function remediesExplained(demo: DemoResult, adamChartFile: string | undefined): string {
   const titles = new Map(demo.runs.map((run) => [run.configuration.id, run.configuration.title]));
   return `${sweepSection(demo.sweep, titles)}
-${adamEpsilonSection(demo.runs)}
+${adamEpsilonSection(demo.runs, adamChartFile)}
 **Xavier for ReLU vs tanh.** Xavier/Glorot init has variance 2/(fan-in + fan-out) = 1/width for a
 square layer, i.e. σ_w² = 1: the critical point of tanh (χ₁ = σ_w²·E[tanh′²] = 1 at σ_b² = 0), so the
 "tanh + Xavier" net keeps its gradients. ReLU passes only half of the signal's second moment
@@ -160,6 +177,8 @@ export async function writeReport(directory: string, demo: DemoResult): Promise<
   };
   const sigmoidFile = await chart('seed-sigmoid.svg', renderSvg(sigmoidChart(demo.sigmoid)));
   const matrixFile = await chart('seed-matrix-product.svg', renderSvg(matrixProductChart(demo.matrixProducts)));
+  const adamSpec = adamEpsilonChart(demo.runs);
+  const adamChartFile = adamSpec ? await chart('adam-epsilon-weight-change.svg', renderSvg(adamSpec)) : undefined;
   const sections: string[] = [];
   for (const scenario of ['vanishing', 'exploding'] as const) {
     const results = demo.runs.filter((run) => run.configuration.scenario === scenario);
@@ -190,7 +209,7 @@ over all parameters at any recorded step (before clipping).
 
 ${resultsTable(demo.runs)}
 
-${tensorBoardSection(demo)}${remediesExplained(demo)}${sectionLinks(directory)}## The seed's figures
+${tensorBoardSection(demo)}${remediesExplained(demo, adamChartFile)}${sectionLinks(directory)}## The seed's figures
 
 ![](${sigmoidFile})
 

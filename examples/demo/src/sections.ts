@@ -8,7 +8,7 @@ import { DEPTH_PLAN, FULL_DEPTH_PLAN, PLAIN_SIGMA_B2, type DepthPlan, type Depth
 import { writeDepthReport } from './depth-report.js';
 import type { SplitOptions } from './digit-set.js';
 import { loadMnist } from './mnist-node.js';
-import { FULL_SEQUENCE_PLAN, RECURRENT_SCHEMES, SEQUENCE_PLAN, type SequencePlan, type SequenceRun } from './sequence-case.js';
+import { FULL_SEQUENCE_PLAN, mergeSequenceRuns, RECURRENT_SCHEMES, SEQUENCE_PLAN, type SequencePlan, type SequenceRun } from './sequence-case.js';
 import { writeSequenceReport } from './sequence-report.js';
 import { type SectionTask, type SectionTaskResult, runSectionTask } from './section-tasks.js';
 import { runTasksInWorkers } from './task-pool.js';
@@ -29,6 +29,8 @@ export interface SectionRunOptions {
   overrides?: { depth?: number; width?: number; steps?: number; batchSize?: number };
   /** Depth section: run only these record ids of the plan (CLI --depth-runs); the others already in depth.json are kept. */
   depthRuns?: readonly string[];
+  /** Sequence section: run only these schemes (CLI --sequence-runs); the others already in sequence.json are kept. */
+  sequenceRuns?: readonly string[];
 }
 
 /** Digits of the sections: 6000 training / 2000 test (the `mnist` package's smallest class has 863). */
@@ -100,7 +102,7 @@ export async function runDepthSection(options: SectionRunOptions): Promise<Depth
     },
   );
   const fresh = results.map((result) => (result as { record: DepthRecord }).record);
-  const records = options.depthRuns ? mergeDepthRecords(await readDepthRecords(resolve(options.directory)), fresh) : fresh;
+  const records = options.depthRuns ? mergeDepthRecords((await readJson<DepthRecord[]>(options.directory, 'depth.json')) ?? [], fresh) : fresh;
   await writeDepthReport(resolve(options.directory), records, {
     budget: `Each row states its own budget (steps × batch of ${plan.batchSize} digits, 6000 training / 2000 test); \`--only depth\` runs ${describePlan(DEPTH_PLAN)}, \`--full\` runs ${describePlan(FULL_DEPTH_PLAN)}; \`--depth-runs <ids>\` runs some of them and merges them into depth.json.`,
     learningRates: DEPTH_LEARNING_RATES,
@@ -118,12 +120,12 @@ function describePlan(plan: DepthPlan): string {
   return [...plain, ...residual].join(', ');
 }
 
-/** The records of an earlier `depth.json` in `directory` (none if there is no such file). */
-async function readDepthRecords(directory: string): Promise<DepthRecord[]> {
+/** The parsed `file` in `directory`, or undefined if there is no such file. */
+async function readJson<T>(directory: string, file: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(join(directory, 'depth.json'), 'utf8')) as DepthRecord[];
+    return JSON.parse(await readFile(join(resolve(directory), file), 'utf8')) as T;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
@@ -166,16 +168,20 @@ export async function runSequenceSection(options: SectionRunOptions): Promise<Se
   const { steps, batchSize, width } = options.overrides ?? {};
   const preset = options.full ? FULL_SEQUENCE_PLAN : SEQUENCE_PLAN;
   const plan: SequencePlan = { ...preset, ...(steps ? { steps } : {}), ...(batchSize ? { batchSize } : {}), ...(width ? { units: width } : {}) };
-  options.log(`Sequence case: ${RECURRENT_SCHEMES.length} recurrent nets, T = ${plan.timesteps}, ${plan.steps} steps each.`);
+  const unknown = (options.sequenceRuns ?? []).filter((scheme) => !(RECURRENT_SCHEMES as readonly string[]).includes(scheme));
+  if (unknown.length > 0) throw new Error(`--sequence-runs: unknown scheme(s) ${unknown.join(', ')}; the schemes are ${RECURRENT_SCHEMES.join(', ')}`);
+  const schemes = options.sequenceRuns ? RECURRENT_SCHEMES.filter((scheme) => options.sequenceRuns!.includes(scheme)) : RECURRENT_SCHEMES;
+  options.log(`Sequence case: ${schemes.length} recurrent nets, T = ${plan.timesteps}, ${plan.steps} steps each.`);
   const results = await runTasks(
-    RECURRENT_SCHEMES.map((scheme) => ({ kind: 'sequence', scheme, plan })),
+    schemes.map((scheme) => ({ kind: 'sequence', scheme, plan })),
     options,
     (_task, result) => {
       const run = (result as { run: SequenceRun }).run;
       return `  ${run.title}: test MSE ${run.testMse.toFixed(4)}${run.nonFinite ? ' (NaN/Inf)' : ''} (${run.seconds.toFixed(0)} s)`;
     },
   );
-  const runs = results.map((result) => (result as { run: SequenceRun }).run);
+  const fresh = results.map((result) => (result as { run: SequenceRun }).run);
+  const runs = options.sequenceRuns ? mergeSequenceRuns((await readJson<{ runs: SequenceRun[] }>(options.directory, 'sequence.json'))?.runs ?? [], fresh) : fresh;
   await writeSequenceReport(resolve(options.directory), runs, plan, `${options.full ? '--full' : 'default'}${overridden(options) ? ' with CLI size overrides' : ''}`, options.backend);
   return runs;
 }

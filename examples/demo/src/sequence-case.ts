@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { clipGradsByGlobalNorm, globalNorm } from '@gs/clipping';
+import { clipGradsByGlobalNorm } from '@gs/clipping';
 import { glorotUniform, identity, orthogonal } from '@gs/initializers';
+import { scaledNorm } from './gradient-norms-recorder.js';
 import { seededRandom } from './seeded-random.js';
 
 /**
@@ -47,8 +48,8 @@ export interface SequenceOptimizer {
  */
 export const SEQUENCE_OPTIMIZERS: Record<RecurrentScheme, SequenceOptimizer> = {
   normal: { optimizer: 'adam', learningRate: 1e-3 },
-  chaotic: { optimizer: 'sgd', learningRate: 0.01 },
-  'chaotic-clip': { optimizer: 'sgd', learningRate: 0.01 },
+  chaotic: { optimizer: 'sgd', learningRate: 0.1 },
+  'chaotic-clip': { optimizer: 'sgd', learningRate: 0.1 },
   orthogonal: { optimizer: 'adam', learningRate: 1e-3 },
   'identity-relu': { optimizer: 'adam', learningRate: 1e-4 },
   lstm: { optimizer: 'adam', learningRate: 1e-2 },
@@ -88,6 +89,13 @@ export interface SequenceRun {
   nonFinite: boolean;
   steps: number;
   seconds: number;
+}
+
+/** Runs of several sequence-section invocations in report order: a fresh run replaces the earlier one of its scheme. */
+export function mergeSequenceRuns(earlier: readonly SequenceRun[], fresh: readonly SequenceRun[]): SequenceRun[] {
+  const byScheme = new Map(earlier.map((run) => [run.scheme, run]));
+  for (const run of fresh) byScheme.set(run.scheme, run);
+  return RECURRENT_SCHEMES.flatMap((scheme) => byScheme.get(scheme) ?? []);
 }
 
 /**
@@ -201,7 +209,7 @@ async function timestepGradientNorms(scheme: RecurrentScheme, weights: Weights, 
     const units = weights.readout!.shape[0]!;
     const zeros = Array.from({ length: xs.shape[1] }, () => tf.zeros([xs.shape[0], units]));
     const gradients = tf.grads((...perturb: tf.Tensor[]) => mse(predict(scheme, weights, xs, perturb), ys))(zeros);
-    return tf.stack(gradients.map((gradient) => tf.norm(gradient)));
+    return tf.stack(gradients.map((gradient) => scaledNorm(gradient)));
   });
   const values = Array.from(await norms.data());
   norms.dispose();
@@ -232,9 +240,12 @@ export async function runSequenceCase(
     const record = step % 10 === 0 || step === plan.steps - 1;
     const measured = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => mse(predict(scheme, weights, batch.xs), batch.ys), Object.values(weights));
-      const norm = clip ? clipGradsByGlobalNorm(grads, SEQUENCE_CLIP_NORM) : { grads, norm: globalNorm(grads) };
-      optimizer.applyGradients(Object.entries(norm.grads).map(([name, tensor]) => ({ name, tensor: tensor! })));
-      return record ? tf.stack([value, norm.norm]) : undefined;
+      // The recorded norm without float32 overflow (squares of entries above ~1.8e19 overflow, so
+      // globalNorm — and the clipping scale computed from it — sees Infinity).
+      const norm = scaledNorm(tf.stack(Object.values(grads).map((gradient) => scaledNorm(gradient))));
+      const applied = clip ? clipGradsByGlobalNorm(grads, SEQUENCE_CLIP_NORM).grads : grads;
+      optimizer.applyGradients(Object.entries(applied).map(([name, tensor]) => ({ name, tensor: tensor! })));
+      return record ? tf.stack([value, norm]) : undefined;
     });
     tf.dispose([batch.xs, batch.ys]);
     if (measured) {

@@ -37,7 +37,7 @@ export async function writeSequenceReport(directory: string, runs: readonly Sequ
     runs.map((run) => ({ name: run.title, points: run.timestepGradientNorms.map((norm, t) => ({ x: t + 1, y: norm })) })),
     {
       title: 'Gradient reaching each timestep at init (the unrolled net\'s per-layer picture)',
-      subtitle: '‖∂L/∂h_t‖ on one batch of the adding problem; Infinity (float32 overflow) is not drawn',
+      subtitle: '‖∂L/∂h_t‖ on one batch of the adding problem',
       xTitle: 'timestep t (1 = first input)',
       yTitle: '‖∂L/∂h_t‖ (log)',
       yScale: 'log',
@@ -64,8 +64,11 @@ ${plan.steps} steps of ${plan.batchSize} fresh sequences each, optimizer per row
 
 A recurrent net is a deep net with one weight matrix shared by every layer (timestep), so the
 vanishing/exploding picture of the MLPs holds along time. With N(0, 1) entries the recurrent matrix
-has σ_w² = H = ${plan.units} in mean-field terms, far in the chaotic phase: the gradient grows by orders of
-magnitude per timestep until float32 overflows, and no clipping can scale an infinite norm back.
+has σ_w² = H = ${plan.units} in mean-field terms, far in the chaotic phase: the gradient reaching the first
+timestep is ~1e20 times the one at the last. Its entries are still finite, but their squares overflow
+float32, so the global norm a clip divides by is Infinity and \`clipGradsByGlobalNorm\` scales the
+step to 0 (PyTorch's \`clip_grad_norm_\` in float32 does the same); the norms here are computed
+scaled by the largest entry to stay finite. That net trains with Adam, which divides the scale out.
 With N(0, ${CHAOTIC_SIGMA_W2}/H) entries (spectral radius ≈ ${Math.sqrt(CHAOTIC_SIGMA_W2).toFixed(1)}) the gradient still explodes towards the first
 timesteps but stays finite — the regime of Pascanu et al. 2013. That pair trains with plain SGD,
 whose step is proportional to the gradient: without clipping the exploding gradient is an
