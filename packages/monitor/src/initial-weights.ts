@@ -1,4 +1,4 @@
-import { requireString, type ParamInfo } from '@gs/core';
+import { invalidOption, type ParamInfo, requireParamInfos, requireString } from '@gs/core';
 import { requireArray, requireObject } from './argument-checks.js';
 import type { LayerArchitecture, ModelArchitecture } from './model-architecture.js';
 
@@ -36,7 +36,7 @@ function gain(norm: number, shape: readonly number[]): number | undefined {
  * initialLayerWeights(params, [4, 0.1]).get('dense_Dense1')?.kernelGain; // rms · √fanIn
  */
 export function initialLayerWeights(params: readonly ParamInfo[], norms: readonly number[]): Map<string, InitialLayerWeights> {
-  requireArray('initialLayerWeights', 'params', params, 'an array of ParamInfo');
+  requireParamInfos('initialLayerWeights', 'params', params);
   requireArray('initialLayerWeights', 'norms', norms, 'an array of numbers, one per parameter');
   const result = new Map<string, InitialLayerWeights>();
   const squares = new Map<string, number>();
@@ -112,7 +112,9 @@ export function activationGain(activation: string | undefined): number {
  */
 export function amplification(layer: LayerArchitecture, initial: InitialLayerWeights | undefined): number {
   requireObject('amplification', 'layer', layer, 'a LayerArchitecture (describeArchitecture(...).layers.get(name))', ['name', 'kind']);
-  if (initial !== undefined) requireObject('amplification', 'initial', initial, 'an InitialLayerWeights or undefined', ['norm']);
+  if (initial !== undefined && (initial === null || typeof initial !== 'object' || typeof initial.norm !== 'number')) {
+    invalidOption('amplification', 'initial', 'an InitialLayerWeights (monitor.initialWeights.get(name)) or undefined', initial);
+  }
   if (!initial) return Number.NaN;
   const activationScale = activationGain(layer.activation);
   if (initial.recurrentGain !== undefined) {

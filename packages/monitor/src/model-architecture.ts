@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireModel, type ParamInfo } from '@gs/core';
-import { requireArray } from './argument-checks.js';
+import { type ParamInfo, requireModel, requireParamInfos, requireString } from '@gs/core';
 
 /**
  * What a layer does, as the detectors need to know it:
@@ -81,7 +80,8 @@ function size(shape: readonly number[]): number {
 
 /** The kind of a layer from its class and its parameters' roles and shapes. */
 export function layerKind(layerClass: string | undefined, params: readonly ParamInfo[]): LayerKind {
-  requireArray('layerKind', 'params', params, "an array of the layer's ParamInfo");
+  if (layerClass !== undefined) requireString('layerKind', 'layerClass', layerClass);
+  requireParamInfos('layerKind', 'params', params);
   if (layerClass && GATE_CLASSES.includes(layerClass)) return 'gate';
   if (layerClass && NORMALIZATION_CLASSES.includes(layerClass)) return 'normalization';
   if (params.every((param) => size(param.shape) <= 1)) return 'scalar';
@@ -163,7 +163,7 @@ function flatLayers(model: tf.LayersModel): tf.layers.Layer[] {
  * [...architecture.layers.values()].filter((layer) => layer.branch).map((layer) => layer.name);
  */
 export function describeArchitecture(params: readonly ParamInfo[], model?: tf.LayersModel): ModelArchitecture {
-  requireArray('describeArchitecture', 'params', params, 'an array of ParamInfo, e.g. describeParams(model)');
+  requireParamInfos('describeArchitecture', 'params', params);
   if (model !== undefined) requireModel('describeArchitecture', 'model', model);
   const byLayer = new Map<string, ParamInfo[]>();
   for (const param of params) {

@@ -1,4 +1,4 @@
-import { requireOptions } from '@gs/core';
+import { requireArray, requireOptions, requireString } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -12,7 +12,7 @@ import {
 } from './detector.js';
 import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
-import { requireArray, requireObject } from './argument-checks.js';
+import { requireObject } from './argument-checks.js';
 
 /** Options for `nonFiniteValues`. */
 export interface NonFiniteValuesOptions {
@@ -63,7 +63,9 @@ function activationsFinite(layer: LayerStats): boolean | undefined {
 export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord, lossNames?: readonly string[]): NonFiniteOrigin {
   requireObject('nonFiniteOrigin', 'record', record, 'a MonitorRecord', ['step', 'layers']);
   if (previous !== undefined) requireObject('nonFiniteOrigin', 'previous', previous, 'a MonitorRecord or undefined', ['step', 'layers']);
-  if (lossNames !== undefined) requireArray('nonFiniteOrigin', 'lossNames', lossNames, "the compiled loss names, e.g. ['meanSquaredError']");
+  if (lossNames !== undefined) {
+    requireArray('nonFiniteOrigin', 'lossNames', lossNames, (name, label) => requireString('nonFiniteOrigin', label, name));
+  }
   const forward = [...record.layers].sort((a, b) => a.depth - b.depth);
   const badBefore = previous ? forward.filter((layer) => !finite(previous.layers.find((p) => p.name === layer.name)?.weightNorm ?? 0)) : [];
   if (badBefore.length > 0) {
