@@ -43,7 +43,6 @@ describe('bad input gets a clear error from every public function and class', ()
     expect([...published].filter((name) => !(name in manifest.dependencies))).toEqual([]);
   });
 
-
   let fixtures: Fixtures;
   beforeAll(async () => {
     await tf.setBackend('cpu');

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silenceOutput } from './silence-output.js';
 
 // The users' side of core's fit bound (core's fit-callback.test.ts checks it with a bare plugin):
-// a monitor detector with action 'stop' or 'throw', and nonFinite's maxConsecutive, end fit after
-// batch n + 1 + AUTOMATIC_REPORT_LAG at the latest when they trip on step n's report (after batch
-// n + 1 with fitCallback()), on every backend and whatever callbacks are passed.
+// a monitor detector with action 'stop' or 'throw', and nonFinite's maxConsecutive, end fit and
+// fitDataset after batch n + 1 + AUTOMATIC_REPORT_LAG at the latest when they trip on step n's
+// report (after batch n + 1 with fitCallback()), on every backend and whatever callbacks are passed.
 
 const backends = await testBackends();
 
@@ -66,34 +66,43 @@ const TRIPS: [name: string, make: () => Trip][] = [
 ];
 
 const earlyStopping = () => tf.callbacks.earlyStopping({ monitor: 'loss', patience: 50 });
-/** Callback lists as users pass them; `exact`: fitCallback() is among them. */
-const CALLBACKS: [name: string, make: (optimizer: StabilizedOptimizer) => tf.ModelFitArgs['callbacks'], exact: boolean][] = [
-  ['no callbacks', () => undefined, false],
-  ['[earlyStopping]', () => [earlyStopping()], false],
-  ['{ onBatchEnd }', () => ({ onBatchEnd: () => {} }), false],
-  ['[fitCallback(), earlyStopping]', (optimizer) => [optimizer.fitCallback(), earlyStopping()], true],
-  ['[{ onBatchEnd }, fitCallback()]', (optimizer) => [{ onBatchEnd: () => {} }, optimizer.fitCallback()] as tf.CustomCallbackArgs[], true],
+type Callbacks = (optimizer: StabilizedOptimizer) => tf.ModelFitArgs['callbacks'];
+/** Callback lists as users pass them, to `fit` or `fitDataset`; `exact`: fitCallback() is among them. */
+const CALLBACKS: [name: string, make: Callbacks, exact: boolean, via: 'fit' | 'fitDataset'][] = [
+  ['no callbacks', () => undefined, false, 'fit'],
+  ['[earlyStopping]', () => [earlyStopping()], false, 'fit'],
+  ['{ onBatchEnd }', () => ({ onBatchEnd: () => {} }), false, 'fit'],
+  ['[fitCallback(), earlyStopping]', (optimizer) => [optimizer.fitCallback(), earlyStopping()], true, 'fit'],
+  ['[{ onBatchEnd }, fitCallback()]', (optimizer) => [{ onBatchEnd: () => {} }, optimizer.fitCallback()] as tf.CustomCallbackArgs[], true, 'fit'],
+  ['fitDataset, [earlyStopping]', () => [earlyStopping()], false, 'fitDataset'],
+  ['fitDataset, [fitCallback()]', (optimizer) => [optimizer.fitCallback()], true, 'fitDataset'],
 ];
 
 describeBackends('detectors and nonFinite end fit within the bound', backends, () => {
   let data: { xs: tf.Tensor2D; ys: tf.Tensor2D };
+  let samples: { xs: tf.Tensor[]; ys: tf.Tensor[] };
+  let dataset: tf.data.Dataset<tf.TensorContainer>;
   beforeAll(() => {
     data = regressionData(SAMPLES, 4);
+    samples = { xs: tf.unstack(data.xs), ys: tf.unstack(data.ys) };
+    dataset = tf.data.zip({ xs: tf.data.array(samples.xs), ys: tf.data.array(samples.ys) }).batch(BATCH) as tf.data.Dataset<tf.TensorContainer>;
   });
-  afterAll(() => tf.dispose(data));
+  afterAll(() => tf.dispose([data, samples.xs, samples.ys]));
 
   for (const [tripName, makeTrip] of TRIPS) {
     it(`${tripName}: fit ends after batch n + 1 (fitCallback) or n + 1 + AUTOMATIC_REPORT_LAG (without)`, async () => {
       const outcomes: string[] = [];
       const quiet = silenceOutput();
       try {
-        for (const [callbackName, callbacks, exact] of CALLBACKS) {
+        for (const [callbackName, callbacks, exact, via] of CALLBACKS) {
           const trip = makeTrip();
           const optimizer = stabilize(tf.train.sgd(0.01), trip.plugins, { model: trip.model });
           trip.model.compile({ optimizer, loss: 'meanSquaredError' });
           let error: unknown;
           try {
-            await trip.model.fit(data.xs, data.ys, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, callbacks: callbacks(optimizer) });
+            const settings = { epochs: EPOCHS, verbose: 0, callbacks: callbacks(optimizer) };
+            if (via === 'fit') await trip.model.fit(data.xs, data.ys, { ...settings, batchSize: BATCH });
+            else await trip.model.fitDataset(dataset, settings);
           } catch (caught) {
             error = caught;
           }

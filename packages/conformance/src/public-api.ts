@@ -42,6 +42,8 @@ export interface PublicCallable {
   returns?: string;
   /** Its calls always throw (return type `never`). */
   alwaysThrows: boolean;
+  /** The names of the properties of what its calls return (for finding plugin factories). */
+  returnProperties: readonly string[];
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -207,6 +209,7 @@ export function readPublicApi(): PublicCallable[] {
         params,
         returns: returnSymbol && returnSymbol.flags & ts.SymbolFlags.Class ? returnSymbol.name : undefined,
         alwaysThrows: !!(returnType.flags & ts.TypeFlags.Never),
+        returnProperties: returnType.getProperties().map((property) => property.name),
       });
     }
   }
