@@ -54,15 +54,15 @@ export function requireLayerArgs<T extends object>(
   requireString('requireLayerArgs', 'argument', argument);
   const checked = requireOptions<Record<string, unknown>>(where, args, [...own, ...LAYER_ARGUMENT_NAMES], {
     argument,
-    nullable: [...nullable, 'inputShape', 'batchInputShape'],
+    nullable,
   });
   const { name, trainable, inputShape, batchInputShape, batchSize, dtype, inputDType, weights } = checked;
   if (name !== undefined && !VALID_NAME.test(requireString(where, 'name', name))) {
     invalidOption(where, 'name', 'a valid tfjs name (letters, digits, and - . _ / after the first character)', name);
   }
   if (trainable !== undefined) requireBoolean(where, 'trainable', trainable);
-  if (inputShape != null) requireInputShape(where, 'inputShape', inputShape);
-  if (batchInputShape != null) requireInputShape(where, 'batchInputShape', batchInputShape);
+  if (inputShape !== undefined) requireInputShape(where, 'inputShape', inputShape);
+  if (batchInputShape !== undefined) requireInputShape(where, 'batchInputShape', batchInputShape);
   if (batchSize !== undefined) requireInteger(where, 'batchSize', batchSize);
   if (dtype !== undefined) requireOneOf(where, 'dtype', dtype, DTYPES);
   if (inputDType !== undefined) requireOneOf(where, 'inputDType', inputDType, DTYPES);
@@ -99,6 +99,7 @@ export const ACTIVATION_NAMES = [
  * only when the layer is built, without naming the option).
  */
 export function requireActivation(where: string, option: string, value: unknown): (typeof ACTIVATION_NAMES)[number] {
+  checkCallSite('requireActivation', where, option);
   return requireOneOf(where, option, value, ACTIVATION_NAMES);
 }
 

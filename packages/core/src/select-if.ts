@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireTensor } from './validate.js';
+import { invalidOption, requireTensor } from './validate.js';
 
 /**
  * `condition ? whenTrue : whenFalse` for whole tensors, with a scalar (or one-element) boolean or
@@ -16,6 +16,7 @@ import { requireTensor } from './validate.js';
  */
 export function selectIf(condition: tf.Tensor, whenTrue: tf.Tensor, whenFalse: tf.Tensor): tf.Tensor {
   requireTensor('selectIf', 'condition', condition);
+  if (condition.size !== 1) invalidOption('selectIf', 'condition', 'a tf.Tensor of rank 0 (or any one-element tensor)', condition);
   requireTensor('selectIf', 'whenTrue', whenTrue);
   requireTensor('selectIf', 'whenFalse', whenFalse);
   return tf.tidy(() => new ConditionalSelect().select(condition, whenTrue, whenFalse));

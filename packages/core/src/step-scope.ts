@@ -149,9 +149,13 @@ export function createStepContext(options: StepScopeOptions, key = 'plugin'): St
   requireParamInfos(where, 'params', checked.params);
   if (!(checked.variables instanceof Map)) invalidOption(where, 'variables', 'a Map of variable name → tf.Variable', checked.variables);
   requireOptimizer(where, 'optimizer', checked.optimizer);
-  if (checked.incomingGradients == null || typeof checked.incomingGradients !== 'object' || Array.isArray(checked.incomingGradients)) {
-    invalidOption(where, 'incomingGradients', 'a map of variable name → gradient tensor', checked.incomingGradients);
-  }
+  const gradients: unknown = checked.incomingGradients;
+  const isGradientMap =
+    gradients !== null &&
+    typeof gradients === 'object' &&
+    Object.getPrototypeOf(gradients) === Object.prototype &&
+    Object.values(gradients).every((gradient) => gradient instanceof tf.Tensor);
+  if (!isGradientMap) invalidOption(where, 'incomingGradients', 'an object of variable name → gradient tensor', gradients);
   if (checked.loss !== undefined) requireTensor(where, 'loss', checked.loss, 0);
   if (checked.model !== undefined) requireModel(where, 'model', checked.model);
   if (checked.layout !== undefined && !(checked.layout instanceof UnitLayout)) invalidOption(where, 'layout', 'a UnitLayout', checked.layout);

@@ -368,6 +368,9 @@ function percent(value: number | undefined): string {
 export function diagnosisTable(baseline: DiagnoseTrial, trials: readonly DiagnoseTrial[]): string {
   requireObject('diagnosisTable', 'baseline', baseline, 'a DiagnoseTrial (diagnose(...).baseline)', ['call', 'lossBefore', 'lossAfter']);
   requireArray('diagnosisTable', 'trials', trials, 'an array of DiagnoseTrial');
+  trials.forEach((trial, index) =>
+    requireObject('diagnosisTable', `trials[${index}]`, trial, 'a DiagnoseTrial (diagnose(...).trials[i])', ['call', 'lossBefore', 'lossAfter', 'events']),
+  );
   const accuracy = baseline.accuracyBefore !== undefined;
   const header = ['rank', 'remedy', 'call', 'loss before → after', ...(accuracy ? ['accuracy before → after'] : []), 'verdict', 'events'];
   const row = (rank: string, trial: DiagnoseTrial) => [
@@ -425,7 +428,7 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
         : LOSSES[requireOneOf(where, 'loss', opts.loss, LOSS_NAMES)];
   if (opts.optimizer !== undefined) requireFunction(where, 'optimizer', opts.optimizer);
   if (opts.onProgress !== undefined) requireFunction(where, 'onProgress', opts.onProgress);
-  if (opts.packages !== undefined && (opts.packages === null || typeof opts.packages !== 'object')) {
+  if (opts.packages !== undefined && (opts.packages === null || Object.getPrototypeOf(opts.packages) !== Object.prototype)) {
     invalidOption(where, 'packages', 'an object such as { initializers: await import("@gs/initializers") }', opts.packages);
   }
   const packages = opts.packages ?? {};

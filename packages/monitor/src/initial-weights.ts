@@ -1,6 +1,6 @@
-import { requireString, type ParamInfo } from '@gs/core';
+import { invalidOption, type ParamInfo, requireParamInfos, requireString } from '@gs/core';
 import { requireArray, requireObject } from './argument-checks.js';
-import type { LayerArchitecture } from './model-architecture.js';
+import type { LayerArchitecture, ModelArchitecture } from './model-architecture.js';
 
 /** A layer's weights at the first measured step (before that step's update). */
 export interface InitialLayerWeights {
@@ -36,7 +36,7 @@ function gain(norm: number, shape: readonly number[]): number | undefined {
  * initialLayerWeights(params, [4, 0.1]).get('dense_Dense1')?.kernelGain; // rms · √fanIn
  */
 export function initialLayerWeights(params: readonly ParamInfo[], norms: readonly number[]): Map<string, InitialLayerWeights> {
-  requireArray('initialLayerWeights', 'params', params, 'an array of ParamInfo');
+  requireParamInfos('initialLayerWeights', 'params', params);
   requireArray('initialLayerWeights', 'norms', norms, 'an array of numbers, one per parameter');
   const result = new Map<string, InitialLayerWeights>();
   const squares = new Map<string, number>();
@@ -59,6 +59,23 @@ export function initialLayerWeights(params: readonly ParamInfo[], norms: readonl
   });
   for (const [name, weights] of result) result.set(name, { ...weights, norm: Math.sqrt(squares.get(name)!) });
   return result;
+}
+
+/** Initial amplification a = g / gain(activation) from which a layer counts as amplifying the signal (the origin of an explosion). */
+export const AMPLIFYING = 2;
+
+/**
+ * The largest initial amplification of the weight layers (NaN when none is known): below
+ * `AMPLIFYING`, the initial weights cannot turn finite, reasonably scaled inputs into NaN/Inf.
+ */
+export function largestAmplification(architecture: ModelArchitecture, initial: ReadonlyMap<string, InitialLayerWeights>): number {
+  let largest = Number.NaN;
+  for (const layer of architecture.layers.values()) {
+    if (!layer.weightLayer) continue;
+    const gain = amplification(layer, initial.get(layer.name));
+    if (Number.isFinite(gain) && !(gain <= largest)) largest = gain;
+  }
+  return largest;
 }
 
 /**
@@ -95,7 +112,9 @@ export function activationGain(activation: string | undefined): number {
  */
 export function amplification(layer: LayerArchitecture, initial: InitialLayerWeights | undefined): number {
   requireObject('amplification', 'layer', layer, 'a LayerArchitecture (describeArchitecture(...).layers.get(name))', ['name', 'kind']);
-  if (initial !== undefined) requireObject('amplification', 'initial', initial, 'an InitialLayerWeights or undefined', ['norm']);
+  if (initial !== undefined && (initial === null || typeof initial !== 'object' || typeof initial.norm !== 'number')) {
+    invalidOption('amplification', 'initial', 'an InitialLayerWeights (monitor.initialWeights.get(name)) or undefined', initial);
+  }
   if (!initial) return Number.NaN;
   const activationScale = activationGain(layer.activation);
   if (initial.recurrentGain !== undefined) {

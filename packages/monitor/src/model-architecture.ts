@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireModel, type ParamInfo } from '@gs/core';
-import { requireArray } from './argument-checks.js';
+import { type ParamInfo, requireModel, requireParamInfos, requireString } from '@gs/core';
 
 /**
  * What a layer does, as the detectors need to know it:
@@ -37,6 +36,8 @@ export interface LayerArchitecture {
   readonly sequenceLength?: number;
   /** The class name of the kernel initializer in the layer's config (e.g. `VarianceScaling`), when known. */
   readonly kernelInitializer?: string;
+  /** Whether the layer's output is one of the model's outputs (a head), when a model is known. */
+  readonly output?: boolean;
 }
 
 /** A model as the detectors and remedies see it: every layer with parameters, and what the model contains. */
@@ -79,7 +80,8 @@ function size(shape: readonly number[]): number {
 
 /** The kind of a layer from its class and its parameters' roles and shapes. */
 export function layerKind(layerClass: string | undefined, params: readonly ParamInfo[]): LayerKind {
-  requireArray('layerKind', 'params', params, "an array of the layer's ParamInfo");
+  if (layerClass !== undefined) requireString('layerKind', 'layerClass', layerClass);
+  requireParamInfos('layerKind', 'params', params);
   if (layerClass && GATE_CLASSES.includes(layerClass)) return 'gate';
   if (layerClass && NORMALIZATION_CLASSES.includes(layerClass)) return 'normalization';
   if (params.every((param) => size(param.shape) <= 1)) return 'scalar';
@@ -137,6 +139,14 @@ function configString(layer: tf.layers.Layer, key: string): string | undefined {
   return undefined;
 }
 
+/** The layers whose outputs are the model's outputs, through nested models. */
+function outputLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.outputs.flatMap((output) => {
+    const layer = output.sourceLayer as tf.layers.Layer;
+    return layer instanceof tf.LayersModel ? outputLayers(layer) : [layer];
+  });
+}
+
 /** Every layer of a model, nested models flattened. */
 function flatLayers(model: tf.LayersModel): tf.layers.Layer[] {
   return model.layers.flatMap((layer) => (layer instanceof tf.LayersModel ? flatLayers(layer) : [layer]));
@@ -153,7 +163,7 @@ function flatLayers(model: tf.LayersModel): tf.layers.Layer[] {
  * [...architecture.layers.values()].filter((layer) => layer.branch).map((layer) => layer.name);
  */
 export function describeArchitecture(params: readonly ParamInfo[], model?: tf.LayersModel): ModelArchitecture {
-  requireArray('describeArchitecture', 'params', params, 'an array of ParamInfo, e.g. describeParams(model)');
+  requireParamInfos('describeArchitecture', 'params', params);
   if (model !== undefined) requireModel('describeArchitecture', 'model', model);
   const byLayer = new Map<string, ParamInfo[]>();
   for (const param of params) {
@@ -164,6 +174,7 @@ export function describeArchitecture(params: readonly ParamInfo[], model?: tf.La
   const modelLayers = model ? flatLayers(model) : [];
   const layerByName = new Map(modelLayers.map((layer) => [layer.name, layer]));
   const branchOf = model ? residualBranches(model) : new Map<tf.layers.Layer, tf.layers.Layer>();
+  const heads = new Set(model ? outputLayers(model).map((layer) => layer.name) : []);
   // Nested models: the branch of the nested model applies to its layers.
   if (model) {
     for (const layer of model.layers) {
@@ -202,6 +213,7 @@ export function describeArchitecture(params: readonly ParamInfo[], model?: tf.La
       ...(gate ? { gate } : {}),
       ...(sequenceLength !== undefined ? { sequenceLength } : {}),
       ...(kernelInitializer ? { kernelInitializer } : {}),
+      ...(heads.has(name) ? { output: true } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import { requireOptions } from '@gs/core';
+import { requireArray, requireOptions, requireString } from '@gs/core';
 import {
   actionOption,
   formatLayerList,
@@ -12,7 +12,7 @@ import {
 } from './detector.js';
 import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
-import { requireArray, requireObject } from './argument-checks.js';
+import { requireObject } from './argument-checks.js';
 
 /** Options for `nonFiniteValues`. */
 export interface NonFiniteValuesOptions {
@@ -63,7 +63,9 @@ function activationsFinite(layer: LayerStats): boolean | undefined {
 export function nonFiniteOrigin(record: MonitorRecord, previous?: MonitorRecord, lossNames?: readonly string[]): NonFiniteOrigin {
   requireObject('nonFiniteOrigin', 'record', record, 'a MonitorRecord', ['step', 'layers']);
   if (previous !== undefined) requireObject('nonFiniteOrigin', 'previous', previous, 'a MonitorRecord or undefined', ['step', 'layers']);
-  if (lossNames !== undefined) requireArray('nonFiniteOrigin', 'lossNames', lossNames, "the compiled loss names, e.g. ['meanSquaredError']");
+  if (lossNames !== undefined) {
+    requireArray('nonFiniteOrigin', 'lossNames', lossNames, (name, label) => requireString('nonFiniteOrigin', label, name));
+  }
   const forward = [...record.layers].sort((a, b) => a.depth - b.depth);
   const badBefore = previous ? forward.filter((layer) => !finite(previous.layers.find((p) => p.name === layer.name)?.weightNorm ?? 0)) : [];
   if (badBefore.length > 0) {
@@ -151,7 +153,7 @@ export function nonFiniteValues(options: NonFiniteValuesOptions = {}): Detector 
       const previous = history.length >= 2 && history[history.length - 1] === record ? history[history.length - 2] : undefined;
       const origin = nonFiniteOrigin(record, previous, context.lossNames);
       const parts: string[] = [];
-      if (badLoss) parts.push(`the loss is ${record.loss}`);
+      if (badLoss && !origin.evidence.startsWith('the loss is')) parts.push(`the loss is ${record.loss}`);
       if (badGradients.length > 0) parts.push(`non-finite gradients in ${formatLayerList(badGradients.map((layer) => layer.name))}`);
       if (badWeights.length > 0) parts.push(`non-finite weights in ${formatLayerList(badWeights.map((layer) => layer.name))}`);
       const culprit = origin.layer;

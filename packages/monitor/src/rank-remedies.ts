@@ -1,4 +1,4 @@
-import { invalidOption } from '@gs/core';
+import { invalidOption, requirePositive } from '@gs/core';
 import { requireObject } from './argument-checks.js';
 import { formatNumber, type DetectorEvent } from './detector.js';
 import { activationGain, amplification, type InitialLayerWeights } from './initial-weights.js';
@@ -71,7 +71,10 @@ function round(value: number): number {
 
 /** The tfjs call that builds the same optimizer with learning rate `learningRate`. */
 export function optimizerCall(optimizer: OptimizerSettings | undefined, learningRate: number): string {
-  if (typeof learningRate !== 'number' || !(learningRate > 0)) invalidOption('optimizerCall', 'learningRate', 'a positive number', learningRate);
+  requirePositive('optimizerCall', 'learningRate', learningRate);
+  if (optimizer !== undefined && (optimizer === null || Object.getPrototypeOf(optimizer) !== Object.prototype || typeof optimizer.className !== 'string')) {
+    invalidOption('optimizerCall', 'optimizer', 'OptimizerSettings such as { className: "Adam", learningRate: 0.001 } (monitor.trainingSetup().optimizer) or undefined', optimizer);
+  }
   const factory = FACTORIES[optimizer?.className ?? ''] ?? 'sgd';
   const momentum = factory === 'momentum' ? `, ${optimizer?.momentum ?? 0.9}` : '';
   return `tf.train.${factory}(${learningRate}${momentum})`;
@@ -182,7 +185,7 @@ function typicalAmplification(setup: TrainingSetup): number {
  */
 export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): Remedy[] {
   requireObject('rankRemedies', 'event', event, 'a DetectorEvent', ['detector', 'step']);
-  requireObject('rankRemedies', 'setup', setup, 'a TrainingSetup object (monitor.trainingSetup())');
+  requireTrainingSetup('rankRemedies', setup);
   const architecture = setup.architecture;
   const optimizer = setup.optimizer;
   const learningRate = optimizer?.learningRate;
@@ -400,7 +403,7 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
         add({
           id: 'cleanData',
           action: 'remove or impute NaN/Inf in the inputs and the targets before training',
-          call: 'tf.where(tf.isNaN(xs), tf.zerosLike(xs), xs) (the same for ys), or drop those rows',
+          call: 'tf.where(tf.isFinite(xs), xs, tf.zerosLike(xs)) (the same for ys), or drop those rows',
           from: '@tensorflow/tfjs',
           reason: probeHadNonFinite(setup) ? 'the inputs themselves contain NaN/Inf' : 'the model outputs are finite but a built-in loss is not: the targets (or inputs) of the batch contain NaN/Inf',
         });
@@ -510,3 +513,11 @@ export const REMEDY_IDS: readonly RemedyId[] = [
   'standardizeInputs',
   'standardizeTargets',
 ];
+
+/** A `TrainingSetup` (a plain object, as `monitor.trainingSetup()` makes). */
+export function requireTrainingSetup(where: string, setup: unknown): TrainingSetup {
+  if (setup === null || typeof setup !== 'object' || Object.getPrototypeOf(setup) !== Object.prototype) {
+    invalidOption(where, 'setup', 'a TrainingSetup object (monitor.trainingSetup())', setup);
+  }
+  return setup as TrainingSetup;
+}

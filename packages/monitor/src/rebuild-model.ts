@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireModel, requireString } from '@gs/core';
+import { requireFunction, requireModel, requireString } from '@gs/core';
 
 /** One layer's serialized config, as `model.toJSON(null, false)` writes it (snake_case keys); `copyModel`'s `edit` may change it. */
 export interface LayerJson {
@@ -13,7 +13,7 @@ type ModelJson = { class_name: string; config: { layers?: LayerJson[] } | LayerJ
 /** Why a model could not be rebuilt from `model.toJSON()`. */
 export class ModelRebuildError extends Error {
   constructor(message: string) {
-    super(message);
+    super(requireString('ModelRebuildError', 'message', message));
     this.name = 'ModelRebuildError';
   }
 }
@@ -45,6 +45,7 @@ function allLayers(json: ModelJson): LayerJson[] {
  */
 export async function copyModel(model: tf.LayersModel, edit?: (layers: LayerJson[]) => void): Promise<tf.LayersModel> {
   requireModel('copyModel', 'model', model);
+  if (edit !== undefined) requireFunction('copyModel', 'edit', edit);
   let json: ModelJson;
   try {
     json = model.toJSON(null, false) as unknown as ModelJson;

@@ -1,9 +1,9 @@
 import { invalidOption } from '@gs/core';
-import { formatNumber, SOURCE_PHRASES, type DetectorEvent, type NonFiniteSource, type Verdict } from './detector.js';
+import { formatNumber, requireEvent, SOURCE_PHRASES, type DetectorEvent, type NonFiniteSource, type Verdict } from './detector.js';
 import type { MonitorHistory } from './monitor-history.js';
 import type { MonitorRecord } from './monitor-record.js';
 import { requireArray } from './argument-checks.js';
-import { rankRemedies, type TrainingSetup } from './rank-remedies.js';
+import { rankRemedies, requireTrainingSetup, type TrainingSetup } from './rank-remedies.js';
 import { remedyText, type Remedy } from './remedy.js';
 
 /** One layer in the summary. */
@@ -160,6 +160,7 @@ function onsetOf(event: DetectorEvent): number {
  */
 export function primaryEvent(events: readonly DetectorEvent[]): DetectorEvent | undefined {
   return requireArray<DetectorEvent>('primaryEvent', 'events', events, 'an array of DetectorEvent')
+    .map((event, index) => requireEvent('primaryEvent', `events[${index}]`, event))
     .filter((event) => event.verdict !== undefined)
     .reduce<DetectorEvent | undefined>((best, event) => {
       if (!best) return event;
@@ -184,7 +185,7 @@ export function summarize(history: MonitorHistory, setup?: TrainingSetup): Monit
   const isHistory =
     history !== null && typeof history === 'object' && [history.records, history.losses, history.events].every((list) => Array.isArray(list));
   if (!isHistory) invalidOption('summarize', 'history', 'a MonitorHistory (monitor.history)', history);
-  if (setup !== undefined && (setup === null || typeof setup !== 'object')) invalidOption('summarize', 'setup', 'a TrainingSetup (monitor.trainingSetup())', setup);
+  if (setup !== undefined) requireTrainingSetup('summarize', setup);
   const records = history.records;
   const losses = history.losses;
   const fired = new Map<string, { count: number; firstStep: number; layers: Set<string> }>();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireModel, requireTensor } from '@gs/core';
+import { invalidOption, requireBatch, requireModel } from '@gs/core';
 import { layerOutputs } from './activation-probe.js';
 import { requireArray } from './argument-checks.js';
 import type { LayerGroup } from './layer-groups.js';
@@ -24,7 +24,11 @@ export interface NonFiniteTrace {
 export async function traceNonFinite(model: tf.LayersModel, groups: readonly LayerGroup[], inputs: tf.Tensor): Promise<NonFiniteTrace> {
   requireModel('traceNonFinite', 'model', model);
   requireArray('traceNonFinite', 'groups', groups, 'an array of layer groups (groupByLayer(describeParams(model)))');
-  requireTensor('traceNonFinite', 'inputs', inputs);
+  groups.forEach((group, index) => {
+    const ok = group !== null && typeof group === 'object' && typeof group.name === 'string' && Array.isArray(group.params);
+    if (!ok) invalidOption('traceNonFinite', `groups[${index}]`, 'a layer group (groupByLayer(describeParams(model)))', group);
+  });
+  requireBatch('traceNonFinite', 'inputs', inputs, model);
   const { outputsModel, measured } = layerOutputs(model, groups);
   const flags = tf.tidy(() => {
     const produced = outputsModel.apply(inputs, { training: false });

@@ -44,7 +44,7 @@ describe('deepNorm', () => {
   });
 
   it('rejects missing, non-integer and non-positive layer counts', () => {
-    expect(() => deepNorm({} as never)).toThrow(/deepNorm: give encoderLayers, decoderLayers or both, got neither/);
+    expect(() => deepNorm({} as never)).toThrow(/deepNorm: encoderLayers must be an integer ≥ 1 \(or give decoderLayers, or both\), got undefined/);
     expect(() => deepNorm({ encoderLayers: 0 })).toThrow(/deepNorm: encoderLayers must be an integer ≥ 1, got 0/);
     expect(() => deepNorm({ decoderLayers: 2.5 })).toThrow(/deepNorm: decoderLayers must be an integer ≥ 1, got 2.5/);
     expect(() => deepNorm({ layers: 3 } as never)).toThrow(/deepNorm: unknown option 'layers'/);

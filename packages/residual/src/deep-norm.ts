@@ -49,7 +49,7 @@ export function deepNorm(
   if (options === undefined) invalidOption('deepNorm', 'options', 'an object such as { encoderLayers: 6 }', options);
   const { encoderLayers, decoderLayers } = requireOptions<DeepNormOptions>('deepNorm', options, ['encoderLayers', 'decoderLayers']);
   if (encoderLayers === undefined && decoderLayers === undefined) {
-    throw new RangeError('deepNorm: give encoderLayers, decoderLayers or both, got neither');
+    invalidOption('deepNorm', 'encoderLayers', 'an integer ≥ 1 (or give decoderLayers, or both)', encoderLayers);
   }
   if (encoderLayers !== undefined) requireInteger('deepNorm', 'encoderLayers', encoderLayers);
   if (decoderLayers !== undefined) requireInteger('deepNorm', 'decoderLayers', decoderLayers);

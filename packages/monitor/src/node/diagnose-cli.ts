@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { requireString } from '@gs/core';
+import { invalidOption, requireString } from '@gs/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { requireArray, requireObject } from '../argument-checks.js';
 import { diagnose, type DiagnoseData, type DiagnoseLoss, type DiagnoseResult } from '../diagnose.js';
@@ -124,6 +124,9 @@ function resultJson(result: DiagnoseResult): object {
  */
 export async function diagnoseCli(argv: readonly string[], output: CliOutput = { log: console.log, error: console.error }): Promise<number> {
   requireArray('diagnoseCli', 'argv', argv, 'the process arguments, e.g. process.argv');
+  argv.forEach((argument, index) => {
+    if (typeof argument !== 'string') invalidOption('diagnoseCli', `argv[${index}]`, 'a string', argument);
+  });
   requireObject('diagnoseCli', 'output', output, 'an object { log(line), error(line) }', ['log', 'error']);
   let exitCode = 0;
   const program = new Command()

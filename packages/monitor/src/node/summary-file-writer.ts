@@ -22,6 +22,23 @@ let filesMade = 0;
 /** The version string every event file starts with. */
 const FILE_VERSION = 'brain.Event:2';
 
+/** Checks a summary writer's directory and options (`where`: the function they were given to). */
+export function summaryWriterSettings(
+  where: string,
+  runDirectory: unknown,
+  options: unknown,
+): { maxQueue: number; flushMillis: number; suffix: string } {
+  requireString(where, 'runDirectory', runDirectory);
+  const checked = requireOptions<SummaryFileWriterOptions>(where, options, ['maxQueue', 'flushMillis', 'filenameSuffix']);
+  const suffix = checked.filenameSuffix ?? '';
+  if (typeof suffix !== 'string' || /[/\\]/.test(suffix)) invalidOption(where, 'filenameSuffix', 'a string without path separators', suffix);
+  return {
+    maxQueue: requireInteger(where, 'maxQueue', checked.maxQueue ?? 10),
+    flushMillis: requireNonNegative(where, 'flushMillis', checked.flushMillis ?? 5000),
+    suffix,
+  };
+}
+
 /**
  * Writes one TensorBoard event file (`events.out.tfevents.<seconds>.<host>.<pid>.<n>`) in a run
  * directory: a `brain.Event:2` header, then one `Event` per call, TFRecord-framed with masked
@@ -48,13 +65,9 @@ export class SummaryFileWriter {
   private descriptor: number | undefined;
 
   constructor(runDirectory: string, options: SummaryFileWriterOptions = {}) {
-    const where = 'summaryFileWriter';
-    requireString(where, 'runDirectory', runDirectory);
-    const checked = requireOptions<SummaryFileWriterOptions>(where, options, ['maxQueue', 'flushMillis', 'filenameSuffix']);
-    this.maxQueue = requireInteger(where, 'maxQueue', checked.maxQueue ?? 10);
-    this.flushMillis = requireNonNegative(where, 'flushMillis', checked.flushMillis ?? 5000);
-    const suffix = checked.filenameSuffix ?? '';
-    if (typeof suffix !== 'string' || /[/\\]/.test(suffix)) invalidOption(where, 'filenameSuffix', 'a string without path separators', suffix);
+    const { maxQueue, flushMillis, suffix } = summaryWriterSettings('summaryFileWriter', runDirectory, options);
+    this.maxQueue = maxQueue;
+    this.flushMillis = flushMillis;
     mkdirSync(runDirectory, { recursive: true });
     const seconds = String(Math.floor(Date.now() / 1000)).padStart(10, '0');
     this.path = join(runDirectory, `events.out.tfevents.${seconds}.${hostname()}.${process.pid}.${filesMade++}${suffix}`);

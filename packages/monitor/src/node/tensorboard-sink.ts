@@ -2,7 +2,7 @@ import { describeValue, invalidOption, requireBoolean, requireOptions, type Reco
 import type { DetectorEvent } from '../detector.js';
 import type { LayerStats, LossPoint, MonitorRecord } from '../monitor-record.js';
 import type { MonitorSink } from '../sink.js';
-import { SummaryFileWriter, type SummaryFileWriterOptions } from './summary-file-writer.js';
+import { SummaryFileWriter, summaryWriterSettings, type SummaryFileWriterOptions } from './summary-file-writer.js';
 import type { SummaryValue } from './tensorboard-event.js';
 
 /** Options for `tensorBoardSink`. */
@@ -107,6 +107,7 @@ export function tensorBoardSink(runDirectory: string, options: TensorBoardSinkOp
   const histograms = requireBoolean(where, 'histograms', checked.histograms ?? true);
   if (typeof runDirectory !== 'string' || runDirectory.length === 0) invalidOption(where, 'runDirectory', 'a non-empty directory path', runDirectory);
   const { histograms: _histograms, ...writerOptions } = checked;
+  summaryWriterSettings(where, runDirectory, writerOptions);
   const writer = new SummaryFileWriter(runDirectory, writerOptions);
   return {
     name: 'tensorBoard',

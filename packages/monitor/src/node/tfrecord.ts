@@ -1,3 +1,4 @@
+import { invalidOption } from '@gs/core';
 import CRC32C from 'crc-32/crc32c.js';
 
 /** The constant TFRecord adds to the rotated CRC (`kMaskDelta` in TensorFlow's crc32c.h). */
@@ -16,6 +17,7 @@ const MASK_DELTA = 0xa282ead8;
  * maskedCrc32c(new TextEncoder().encode('123456789')); // of CRC-32C 0xe3069283
  */
 export function maskedCrc32c(data: Uint8Array): number {
+  requireBytes('maskedCrc32c', data);
   const crc = CRC32C.buf(data) >>> 0;
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + MASK_DELTA) >>> 0;
 }
@@ -31,6 +33,7 @@ export function maskedCrc32c(data: Uint8Array): number {
  * const bytes = tfRecord(encodedEvent); // append to an events.out.tfevents.* file
  */
 export function tfRecord(data: Uint8Array): Uint8Array {
+  requireBytes('tfRecord', data);
   const record = new Uint8Array(8 + 4 + data.length + 4);
   const view = new DataView(record.buffer);
   view.setBigUint64(0, BigInt(data.length), true);
@@ -38,4 +41,8 @@ export function tfRecord(data: Uint8Array): Uint8Array {
   record.set(data, 12);
   view.setUint32(12 + data.length, maskedCrc32c(data), true);
   return record;
+}
+
+function requireBytes(where: string, data: unknown): void {
+  if (!(data instanceof Uint8Array)) invalidOption(where, 'data', 'a Uint8Array', data);
 }
