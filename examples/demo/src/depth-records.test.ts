@@ -35,10 +35,10 @@ it('mergeDepthRecords: a fresh record replaces the earlier one with its id, the 
 it('the default plan stays within its budget; --full adds the 1000-layer runs with fewer steps', () => {
   const ids = (plan: typeof DEPTH_PLAN) => depthConfigurations(plan).map((configuration) => `${configuration.id}×${configuration.steps}`);
   expect(ids(DEPTH_PLAN)).toEqual([
-    'plain-critical-50×300', 'plain-default-50×300', 'plain-critical-200×500', 'plain-default-200×500',
+    'plain-critical-50×300', 'plain-default-50×300', 'plain-critical-200×300', 'plain-default-200×300',
     'residual-reZero-100×300', 'residual-skipInit-100×300', 'residual-fixup-100×300', 'residual-deepNorm-100×300',
   ]);
   const full = ids(FULL_DEPTH_PLAN);
-  expect(full).toEqual(expect.arrayContaining(['plain-critical-1000×500', 'residual-reZero-1000×200', 'residual-deepNorm-1000×200']));
+  expect(full).toEqual(expect.arrayContaining(['plain-critical-1000×300', 'residual-reZero-1000×200', 'residual-deepNorm-1000×200']));
   expect(full).toHaveLength(14);
 });
