@@ -5,6 +5,7 @@ import {
   PatienceCounter,
   type Detector,
   type DetectorAction,
+  type DetectorContext,
   type DetectorEvent,
   type Verdict,
 } from './detector.js';
@@ -32,6 +33,11 @@ interface ActivationFractionRule {
   describe: (step: number, first: LayerStats, value: number, flagged: string, count: number, fraction: number) => string;
   /** Remedies listed in the event. */
   remedies: readonly string[];
+  /**
+   * Leave out the model's output layers (when the architecture is known): a confident sigmoid or
+   * softmax head is the goal of training, not a fault.
+   */
+  skipOutputs?: boolean;
 }
 
 /**
@@ -52,10 +58,12 @@ export function activationFractionDetector(rule: ActivationFractionRule, options
   return {
     name: where,
     action,
-    check(record: MonitorRecord): DetectorEvent[] {
+    check(record: MonitorRecord, context?: DetectorContext): DetectorEvent[] {
       if (!record.layers.some((layer) => layer.activations)) return [];
+      const head = (layer: LayerStats) => rule.skipOutputs === true && context?.architecture?.layers.get(layer.name)?.output === true;
       const flagged = record.layers
         .filter((layer) => {
+          if (head(layer)) return false;
           const stats = layer.activations as ActivationStats | undefined;
           return stats !== undefined && Number.isFinite(stats.mean) && Number.isFinite(stats.std) && valueOf(layer) > fraction;
         })

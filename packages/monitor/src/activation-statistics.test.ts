@@ -57,6 +57,30 @@ describeBackends('activation statistics from a probe batch', backends, () => {
     model.dispose();
   });
 
+  it("does not call a model's sigmoid output layer saturated (a confident classifier), only hidden layers", async () => {
+    // Head bias 10: every output is sigmoid(10) ≈ 0.99995, y(1−y)/0.25 ≈ 1.8e-4 — saturated by the
+    // numbers, but it is the prediction, and binary cross-entropy's gradient p − y skips σ'.
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 4, inputShape: [3], activation: 'relu' }),
+        tf.layers.dense({ units: 1, activation: 'sigmoid', weights: [tf.zeros([4, 1]), tf.tensor1d([10])] }),
+      ],
+    });
+    const xs = tf.randomNormal([8, 3], 0, 1, 'float32', 2);
+    const ys = tf.ones([8, 1]);
+    const events: DetectorEvent[] = [];
+    const watcher = monitor({ probe: xs, detectors: [saturation()], onEvent: (event) => events.push(event) });
+    const trainer = createTrainer({ optimizer: tf.train.sgd(0), plugins: [watcher], model });
+    await trainer.step(() => tf.losses.logLoss(ys, model.apply(xs) as tf.Tensor) as tf.Scalar, variablesOf(model));
+    const head = watcher.history.latest!.layers[1]!;
+    expect(head.activations!.saturatedFraction).toBe(1);
+    expect(watcher.architecture!.layers.get(head.name)!.output).toBe(true);
+    expect(events).toEqual([]);
+    trainer.dispose();
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+
   it('runs the probe only on probe steps', async () => {
     const model = craftedModel();
     const xs = tf.randomNormal([8, 3], 0, 1, 'float32', 2);

@@ -9,7 +9,7 @@ import {
   type DetectorContext,
   type DetectorEvent,
 } from './detector.js';
-import { amplification } from './initial-weights.js';
+import { AMPLIFYING, amplification } from './initial-weights.js';
 import { rawGradientNorm, type LayerStats, type MonitorRecord } from './monitor-record.js';
 import { REMEDIES } from './remedies.js';
 
@@ -44,8 +44,6 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Initial amplification from which a layer counts as the origin of an explosion. */
-const AMPLIFYING = 2;
 
 /**
  * The layer where an explosion starts: the first weight layer in forward order whose initial

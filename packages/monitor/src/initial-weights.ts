@@ -1,6 +1,6 @@
 import { invalidOption, type ParamInfo, requireParamInfos, requireString } from '@gs/core';
 import { requireArray, requireObject } from './argument-checks.js';
-import type { LayerArchitecture } from './model-architecture.js';
+import type { LayerArchitecture, ModelArchitecture } from './model-architecture.js';
 
 /** A layer's weights at the first measured step (before that step's update). */
 export interface InitialLayerWeights {
@@ -59,6 +59,23 @@ export function initialLayerWeights(params: readonly ParamInfo[], norms: readonl
   });
   for (const [name, weights] of result) result.set(name, { ...weights, norm: Math.sqrt(squares.get(name)!) });
   return result;
+}
+
+/** Initial amplification a = g / gain(activation) from which a layer counts as amplifying the signal (the origin of an explosion). */
+export const AMPLIFYING = 2;
+
+/**
+ * The largest initial amplification of the weight layers (NaN when none is known): below
+ * `AMPLIFYING`, the initial weights cannot turn finite, reasonably scaled inputs into NaN/Inf.
+ */
+export function largestAmplification(architecture: ModelArchitecture, initial: ReadonlyMap<string, InitialLayerWeights>): number {
+  let largest = Number.NaN;
+  for (const layer of architecture.layers.values()) {
+    if (!layer.weightLayer) continue;
+    const gain = amplification(layer, initial.get(layer.name));
+    if (Number.isFinite(gain) && !(gain <= largest)) largest = gain;
+  }
+  return largest;
 }
 
 /**

@@ -68,6 +68,16 @@ describe('learningRate (CS231n: ‖ΔW‖/‖W‖ ≈ 1e-3)', () => {
     expect(feed(learningRate(), oneLayerMoves)).toEqual([]);
   });
 
+  it('says "too low" when the median is below 1e-5 and a small head slightly above while the loss stays within 10 % of its start', () => {
+    // SGD 1e-5 on a tanh MLP (adversarial set): ratios 3.8e-6, 4.4e-6 and 1.6e-5 at the 33-weight head; loss 1.358 → 1.352 in 60 steps.
+    const sgd = Array.from({ length: 12 }, (_, step) => record(step, [3.8e-6, 4.4e-6, 1.6e-5], 1.358 - 1e-4 * step));
+    const events = feed(learningRate(), sgd);
+    expect(events.map((event) => [event.verdict, event.step, event.onset])).toEqual([['learning rate too low', 9, 0]]);
+    expect(events[0]!.message).toMatch(/the median update-to-weight ratio .* below 1\.00e-5 \(median 4\.40e-6, largest 1\.60e-5\)/);
+    // The same ratios while the loss falls by more than 10 %: slow but moving — no event.
+    expect(feed(learningRate(), sgd.map((r, step) => ({ ...r, loss: 1.358 * 0.97 ** step })))).toEqual([]);
+  });
+
   it('never says "too low" once training has converged: gradients or loss below 1/100 of their first reports', () => {
     // A deep linear net fitting an exact target: loss 5.4 → 1e-14, gradients 5.9 → 1e-7, ratios 1e-7.
     const converging = Array.from({ length: 30 }, (_, step) =>

@@ -23,7 +23,10 @@ export interface LearningRateOptions {
   severe?: number;
   /** After a large step the loss must stay at this factor of its value at that step or more (or turn NaN/Inf). Default 2. */
   rise?: number;
-  /** "Too low / stalled" when every weight layer's ratio is below this. Default 1e-5 (100× below the rule of thumb). */
+  /**
+   * "Too low / stalled" when every weight layer's ratio is below this, or the median is (none above
+   * 10×) and the loss has not moved from its early level. Default 1e-5 (100× below the rule of thumb).
+   */
   low?: number;
   /** Reports in a row the loss must stay up after a large step (a spike that recovers is not "too high"; NaN/Inf counts at once). Default 2. */
   patience?: number;
@@ -40,6 +43,14 @@ const OPTIONS = ['high', 'severe', 'rise', 'low', 'patience', 'lowPatience', 'ac
  * fallen below this fraction of its value at the first reports.
  */
 const CONVERGED = 1e-2;
+/**
+ * A loss still above this fraction of its level at the first reports has not moved: then a median
+ * ratio below `low`, with no layer above `NEAR_LOW`× `low`, is enough for "too low" (a small layer,
+ * e.g. a head of a few dozen weights, takes relatively larger steps than the rest of a net that
+ * stands still).
+ */
+const UNMOVED = 0.9;
+const NEAR_LOW = 10;
 /** How many first reports set the gradient-norm and loss levels convergence is measured against. */
 const EARLY_REPORTS = 3;
 /**
@@ -102,9 +113,11 @@ function globalNorm(record: MonitorRecord): number {
  *   then stayed at `rise`× (default 2) the highest loss of the 5 reports up to it or more for
  *   `patience` reports (default 2), or turned NaN/Inf — the step overshot (a spike that recovers,
  *   or a rise from one lucky low batch, is noise);
- * - **too low / stalled**: every weight layer's r is below `low` (default 1e-5) for `lowPatience`
- *   reports (default 10) — unless training has converged: the gradient norm or the loss has fallen
- *   below 1/100 of its level at the first 3 reports (small steps are then what a minimum looks like).
+ * - **too low / stalled**: every weight layer's r is below `low` (default 1e-5), or the median r is
+ *   and none above 10× `low` while the loss is still above 90 % of its level at the first 3 reports
+ *   (a small head moves relatively more while the rest stands still), for `lowPatience` reports
+ *   (default 10) — unless training has converged: the gradient norm or the loss has fallen below
+ *   1/100 of its level at the first 3 reports (small steps are then what a minimum looks like).
  * Gates, scalars, normalization layers and layers whose weights started at zero are left out.
  * Needs `monitor({ updateRatios: true })` (the default).
  *
@@ -190,7 +203,11 @@ export function learningRate(options: LearningRateOptions = {}): Detector {
         (early.norms.length > 0 && norm < CONVERGED * median(early.norms)) ||
         (early.losses.length > 0 && record.loss !== undefined && median(early.losses) > 0 && record.loss < CONVERGED * median(early.losses));
       const ratios = now.layers.map((layer) => layer.updateRatio);
-      if (lowCounter.update('low', ratios.length > 0 && ratios.every((ratio) => ratio < low) && !converged, record.step)) {
+      const unmoved =
+        early.losses.length > 0 && record.loss !== undefined && Number.isFinite(record.loss) && record.loss > UNMOVED * median(early.losses);
+      const small =
+        ratios.length > 0 && (ratios.every((ratio) => ratio < low) || (now.typical < low && unmoved && ratios.every((ratio) => ratio < NEAR_LOW * low)));
+      if (lowCounter.update('low', small && !converged, record.step)) {
         const largest = Math.max(...ratios);
         events.push({
           detector: where,
@@ -200,9 +217,10 @@ export function learningRate(options: LearningRateOptions = {}): Detector {
           layers: now.layers.map((layer) => layer.name),
           value: now.typical,
           message:
-            `learning rate too low at step ${record.step}: every weight layer's update-to-weight ratio ‖ΔW‖/‖W‖ is below ` +
-            `${formatNumber(low)} (median ${formatNumber(now.typical)}, largest ${formatNumber(largest)}) for ${lowPatience} reported ` +
-            `step(s) while the gradients and the loss stay near their early level; healthy is about 1e-3 (CS231n): training has stalled.`,
+            `learning rate too low at step ${record.step}: ${ratios.every((ratio) => ratio < low) ? 'every weight layer\'s' : 'the median'} ` +
+            `update-to-weight ratio ‖ΔW‖/‖W‖ is below ${formatNumber(low)} (median ${formatNumber(now.typical)}, largest ` +
+            `${formatNumber(largest)}) for ${lowPatience} reported step(s) while the gradients and the loss stay near their early level ` +
+            `(loss ${formatNumber(record.loss ?? Number.NaN)}, ${formatNumber(median(early.losses))} at the start); healthy is about 1e-3 (CS231n): training has stalled.`,
           remedies: [REMEDIES.raiseLearningRate, REMEDIES.adaptiveOptimizer],
           action,
         });

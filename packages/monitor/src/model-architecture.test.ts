@@ -23,6 +23,22 @@ describe('describeArchitecture', () => {
     model.dispose();
   });
 
+  it("marks the model's output layers (each head of a functional model, the last layer of a nested one)", () => {
+    const input = tf.input({ shape: [4] });
+    const trunk = tf.layers.dense({ units: 6, activation: 'relu', name: 'trunk' }).apply(input) as tf.SymbolicTensor;
+    const price = tf.layers.dense({ units: 1, name: 'price' }).apply(trunk) as tf.SymbolicTensor;
+    const churn = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'churn' }).apply(trunk) as tf.SymbolicTensor;
+    const twoHeads = tf.model({ inputs: input, outputs: [price, churn] });
+    const heads = (model: tf.LayersModel) =>
+      [...architectureOf(model).layers.values()].filter((layer) => layer.output).map((layer) => layer.name);
+    expect(heads(twoHeads)).toEqual(['price', 'churn']);
+    const inner = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], name: 'innerHidden' }), tf.layers.dense({ units: 2, name: 'innerHead' })] });
+    const outer = tf.sequential({ layers: [inner] });
+    expect(heads(outer)).toEqual(['innerHead']);
+    twoHeads.dispose();
+    outer.dispose();
+  });
+
   it("classifies Fixup's scalar biases and multipliers as scalars, never weight layers", () => {
     const model = residualMlp({ inputShape: [4], depth: 2, width: 8, fixup: true, seed: 2 });
     const architecture = architectureOf(model);

@@ -36,6 +36,8 @@ export interface LayerArchitecture {
   readonly sequenceLength?: number;
   /** The class name of the kernel initializer in the layer's config (e.g. `VarianceScaling`), when known. */
   readonly kernelInitializer?: string;
+  /** Whether the layer's output is one of the model's outputs (a head), when a model is known. */
+  readonly output?: boolean;
 }
 
 /** A model as the detectors and remedies see it: every layer with parameters, and what the model contains. */
@@ -137,6 +139,14 @@ function configString(layer: tf.layers.Layer, key: string): string | undefined {
   return undefined;
 }
 
+/** The layers whose outputs are the model's outputs, through nested models. */
+function outputLayers(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.outputs.flatMap((output) => {
+    const layer = output.sourceLayer as tf.layers.Layer;
+    return layer instanceof tf.LayersModel ? outputLayers(layer) : [layer];
+  });
+}
+
 /** Every layer of a model, nested models flattened. */
 function flatLayers(model: tf.LayersModel): tf.layers.Layer[] {
   return model.layers.flatMap((layer) => (layer instanceof tf.LayersModel ? flatLayers(layer) : [layer]));
@@ -164,6 +174,7 @@ export function describeArchitecture(params: readonly ParamInfo[], model?: tf.La
   const modelLayers = model ? flatLayers(model) : [];
   const layerByName = new Map(modelLayers.map((layer) => [layer.name, layer]));
   const branchOf = model ? residualBranches(model) : new Map<tf.layers.Layer, tf.layers.Layer>();
+  const heads = new Set(model ? outputLayers(model).map((layer) => layer.name) : []);
   // Nested models: the branch of the nested model applies to its layers.
   if (model) {
     for (const layer of model.layers) {
@@ -202,6 +213,7 @@ export function describeArchitecture(params: readonly ParamInfo[], model?: tf.La
       ...(gate ? { gate } : {}),
       ...(sequenceLength !== undefined ? { sequenceLength } : {}),
       ...(kernelInitializer ? { kernelInitializer } : {}),
+      ...(heads.has(name) ? { output: true } : {}),
     });
   }
 

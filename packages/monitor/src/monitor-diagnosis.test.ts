@@ -2,7 +2,7 @@
 // probe, and says in one line when a factory was passed uncalled.
 import * as tf from '@tensorflow/tfjs';
 import { nonFinite } from '@gs/clipping';
-import { createTrainer, type StabilityPlugin } from '@gs/core';
+import { createTrainer, stabilize, type StabilityPlugin } from '@gs/core';
 import { describeBackends, testBackends } from '@gs/testing';
 import { expect, it } from 'vitest';
 import type { DetectorEvent } from './detector.js';
@@ -54,6 +54,30 @@ describeBackends('monitor diagnosis', backends, (backend) => {
       tf.dispose([xs, ys]);
     });
   }
+
+  it('without a probe, a NaN loss at the first step of a non-amplifying net under a compiled MSE is the data; an amplifying RNN is not called data', async () => {
+    // A ratio feature x0 / x1 with some x1 = 0: Infinity in the inputs; nothing guards the update,
+    // so the weights are NaN by the time the event is traced and only the first step's evidence is left.
+    const run = async (model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor) => {
+      const events: DetectorEvent[] = [];
+      const watcher = monitor({ onEvent: (event) => events.push(event) });
+      const optimizer = stabilize(tf.train.sgd(0.01), [watcher], { model });
+      model.compile({ optimizer, loss: 'meanSquaredError' });
+      await model.fit(xs, ys, { epochs: 1, batchSize: xs.shape[0], verbose: 0 });
+      optimizer.dispose();
+      model.dispose();
+      tf.dispose([xs, ys]);
+      return { event: events.find((candidate) => candidate.verdict === 'non-finite')!, summary: watcher.summary() };
+    };
+    const mlp = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [3], activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+    const inputs = tf.tensor2d([[1, 0.5, 2], [2, 0, Number.POSITIVE_INFINITY], [0.3, 1, 0.3], [1, 1, 1]]);
+    const data = await run(mlp, inputs, tf.ones([4, 1]));
+    expect([data.event.source, data.summary.source]).toEqual(['data', 'data']);
+    expect(data.event.message).toMatch(/first step, computed with the initial weights .* none amplifying the signal \(largest a = [\d.]+\).*\(meanSquaredError\)/);
+    // The overflowing RNN (recurrent N(0, 3²) over 40 steps amplifies ≫ 2): its NaN is not the data's.
+    const rnn = await run(overflowingRnn(), tf.randomNormal([16, 40, 4], 0, 1, 'float32', 1), tf.zeros([16, 1]));
+    expect(rnn.event.source).not.toBe('data');
+  });
 });
 
 it('an uncalled detector or sink factory gets one line naming it and the call', () => {

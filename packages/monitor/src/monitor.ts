@@ -20,10 +20,10 @@ import {
   type StepReport,
 } from '@gs/core';
 import { ActivationProbe, validateProbe } from './activation-probe.js';
-import { GradientAlarmError, type Detector, type DetectorContext, type DetectorEvent } from './detector.js';
+import { formatNumber, GradientAlarmError, type Detector, type DetectorContext, type DetectorEvent } from './detector.js';
 import { deadUnits } from './dead-units.js';
 import { explodingGradients } from './exploding-gradients.js';
-import { initialLayerWeights, type InitialLayerWeights } from './initial-weights.js';
+import { AMPLIFYING, initialLayerWeights, largestAmplification, type InitialLayerWeights } from './initial-weights.js';
 import { groupByLayer, type LayerGroup } from './layer-groups.js';
 import { LayerHistograms } from './layer-histograms.js';
 import { sumByLayer } from './layer-sums.js';
@@ -403,6 +403,8 @@ export class GradientMonitor implements StabilityPlugin {
   private async traced(event: DetectorEvent, record: MonitorRecord): Promise<DetectorEvent> {
     if (event.verdict !== 'non-finite' || event.source !== undefined || !this.model) return event;
     if (!record.layers.every((layer) => Number.isFinite(layer.weightNorm))) {
+      const fromData = this.firstStepData(record);
+      if (fromData) return { ...event, source: 'data', message: `${event.message} ${fromData}` };
       return { ...event, message: `${event.message} The weights are non-finite now, so the forward pass cannot be traced: pass a probe batch, or nonFinite({ policy: 'skip' }) to keep them finite.` };
     }
     const batch = syntheticBatch(this.model);
@@ -437,6 +439,28 @@ export class GradientMonitor implements StabilityPlugin {
     } finally {
       batch.dispose();
     }
+  }
+
+  /**
+   * A NaN/Inf loss at the first measured step, computed with the initial weights — all finite, none
+   * amplifying the signal (a < 2) — under a compiled loss that is finite for finite outputs and
+   * targets, can only come from the batch: its inputs or targets hold NaN/Inf (or values so large
+   * that a non-amplifying net overflows on them). Returns the explanation, or undefined when the
+   * evidence does not say so (then the update already wrote the NaN into the weights and nothing
+   * is left to trace).
+   */
+  private firstStepData(record: MonitorRecord): string | undefined {
+    const lossNames = compiledLossNames(this.model);
+    if (this.history.records[0] !== record || !this.initial || !this.modelArchitecture) return undefined;
+    if (Number.isFinite(record.loss ?? 0) || !guardedLoss(lossNames)) return undefined;
+    if (![...this.initial.values()].every((weights) => Number.isFinite(weights.norm))) return undefined;
+    const largest = largestAmplification(this.modelArchitecture, this.initial);
+    if (!(largest < AMPLIFYING)) return undefined;
+    return (
+      `The loss was ${record.loss} at the first step, computed with the initial weights — all finite, none amplifying the signal ` +
+      `(largest a = ${formatNumber(largest)}) — and the compiled loss (${lossNames!.join(', ')}) is finite for finite outputs and targets: ` +
+      'the batch\'s inputs or targets contain NaN/Inf (the update has since made the weights non-finite; pass a probe batch to check the inputs).'
+    );
   }
 
   /** Replaces an event's generic remedies with ones ranked for this model and optimizer (when known). */

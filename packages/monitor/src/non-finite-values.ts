@@ -153,7 +153,7 @@ export function nonFiniteValues(options: NonFiniteValuesOptions = {}): Detector 
       const previous = history.length >= 2 && history[history.length - 1] === record ? history[history.length - 2] : undefined;
       const origin = nonFiniteOrigin(record, previous, context.lossNames);
       const parts: string[] = [];
-      if (badLoss) parts.push(`the loss is ${record.loss}`);
+      if (badLoss && !origin.evidence.startsWith('the loss is')) parts.push(`the loss is ${record.loss}`);
       if (badGradients.length > 0) parts.push(`non-finite gradients in ${formatLayerList(badGradients.map((layer) => layer.name))}`);
       if (badWeights.length > 0) parts.push(`non-finite weights in ${formatLayerList(badWeights.map((layer) => layer.name))}`);
       const culprit = origin.layer;

@@ -403,7 +403,7 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
         add({
           id: 'cleanData',
           action: 'remove or impute NaN/Inf in the inputs and the targets before training',
-          call: 'tf.where(tf.isNaN(xs), tf.zerosLike(xs), xs) (the same for ys), or drop those rows',
+          call: 'tf.where(tf.isFinite(xs), xs, tf.zerosLike(xs)) (the same for ys), or drop those rows',
           from: '@tensorflow/tfjs',
           reason: probeHadNonFinite(setup) ? 'the inputs themselves contain NaN/Inf' : 'the model outputs are finite but a built-in loss is not: the targets (or inputs) of the batch contain NaN/Inf',
         });
