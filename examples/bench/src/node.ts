@@ -10,6 +10,7 @@ import { availableBackends, setupBackend, type BackendName } from '@gs/backends'
 import { additionRnn, reluMlp, smallConvNet, type BenchModelSpec } from './models.js';
 import { benchVariants, formatTable, type BenchTable } from './stack-bench.js';
 import { modelTable, stackTable, type OptimizerVariant } from './stack-variants.js';
+import { tensorBoardVariant } from './tensorboard-variants.js';
 
 const MODELS = ['mlp', 'lstm', 'conv'] as const;
 type ModelName = (typeof MODELS)[number];
@@ -35,9 +36,10 @@ const options = new Command('stack-bench')
   .parse()
   .opts<{ rounds: number; models: ModelName[] }>();
 
-/** What runs where: the MLP table on wasm and WebGPU; the two real models on WebGPU. */
+/** What runs where: the MLP table (with the TensorBoard sink's row) on wasm and WebGPU; the two real models on WebGPU. */
+const tensorBoard = tensorBoardVariant();
 const plan: { model: ModelName; spec: BenchModelSpec; variants: readonly OptimizerVariant[]; backends: BackendName[] }[] = [
-  { model: 'mlp', spec: reluMlp(), variants: stackTable, backends: ['wasm', 'webgpu'] },
+  { model: 'mlp', spec: reluMlp(), variants: [...stackTable, tensorBoard.variant], backends: ['wasm', 'webgpu'] },
   { model: 'lstm', spec: additionRnn(), variants: modelTable, backends: ['webgpu'] },
   { model: 'conv', spec: smallConvNet(), variants: modelTable, backends: ['webgpu'] },
 ];
@@ -61,6 +63,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
   }
 }
 
+tensorBoard.cleanUp();
 const outDir = join(import.meta.dirname, '..', '..', '..', 'bench-results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'stack.md'), `Stack benchmark — ${conditions}\n\n${tables.map(formatTable).join('\n\n')}\n`);

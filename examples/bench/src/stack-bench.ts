@@ -20,6 +20,10 @@ export interface BenchRow {
   msPerStep: number;
   /** `msPerStep` over the bare optimizer's, measured in the same run. */
   ratio: number;
+  /** Median CPU milliseconds per step of the process (Node only; robust to other processes' load). */
+  cpuMsPerStep?: number;
+  /** `cpuMsPerStep` over the bare optimizer's. */
+  cpuRatio?: number;
   /** Kernels the tfjs engine ran per step (mean over `stepsPerRound` steps). */
   kernels: number;
   /** GPU dispatches per step (WebGPU only). */
@@ -80,14 +84,19 @@ export async function benchVariants(
   }
 }
 
-/** A Markdown table of `table`: ms/step, ratio to the first row, kernels (and dispatches) per step. */
+/**
+ * A Markdown table of `table`: wall ms/step and its ratio to the first row, CPU ms/step and its
+ * ratio (where measured), kernels (and GPU dispatches) per step.
+ */
 export function formatTable({ title, backend, rows }: BenchTable): string {
   const gpu = rows.some((row) => row.dispatches !== undefined);
-  const header = ['variant', 'ms/step', '× bare', 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
+  const cpu = rows.every((row) => row.cpuRatio !== undefined);
+  const header = ['variant', 'ms/step', '× bare', ...(cpu ? ['CPU ms/step', '× bare (CPU)'] : []), 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
   const lines = rows.map((row) => [
     row.name,
     row.msPerStep.toFixed(1),
     `${row.ratio.toFixed(3)}×`,
+    ...(cpu ? [row.cpuMsPerStep!.toFixed(1), `${row.cpuRatio!.toFixed(3)}×`] : []),
     row.kernels.toFixed(0),
     ...(gpu ? [row.dispatches?.toFixed(0) ?? ''] : []),
   ]);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { countKernelLaunches, describeBackends, expectClose, testBackends } from '@gs/testing';
 import { expect, it } from 'vitest';
 import type { GradientMap } from './plugin.js';
+import type { StabilityPlugin } from './plugin.js';
 import { stabilize } from './stabilized-optimizer.js';
 import { createStepContext } from './step-scope.js';
 import { SHAPES, gradients, makeScope, values } from './test-utils.js';
@@ -113,5 +114,65 @@ describeBackends('ctx.scaleGradients and ctx.zeroGradientsIf', await testBackend
       return result;
     };
     expect(await run(true)).toEqual(await run(false));
+  });
+
+  it('minimize scales its own gradients in place on WebGPU: the same weights as into new tensors, and a plugin keeping the gradients still sees them unscaled', async () => {
+    // Three runs: minimize (core owns the gradients: in place on WebGPU), minimize with a plugin
+    // holding views of the incoming gradients (shared data: new tensors), applyGradients with the
+    // caller's gradients (never overwritten).
+    const run = async (mode: 'minimize' | 'kept' | 'applyGradients') => {
+      const w = tf.variable(tf.tensor2d([[1, -2, 0.5], [3, 0.5, -1]]), true, `inplace_${mode}_${backend}/kernel`);
+      const b = tf.variable(tf.tensor1d([0.25, -1, 2]), true, `inplace_${mode}_${backend}/bias`);
+      const kept: number[][] = [];
+      const views: tf.Tensor[] = [];
+      const keeper: StabilityPlugin = {
+        name: 'keeper',
+        transformGradients: (grads) => {
+          if (mode !== 'minimize') views.push(...Object.values(grads).map((g) => tf.keep(tf.reshape(g, [-1]))));
+        },
+      };
+      const scaler: StabilityPlugin = {
+        name: 'scaler',
+        transformGradients: (grads, ctx) =>
+          ctx.scaleGradients(ctx.zeroGradientsIf(grads, tf.scalar(ctx.step === 1 ? 1 : 0)), tf.tensor2d([[0.5, -2, 3], [0.25, 0, 0]])),
+      };
+      const optimizer = stabilize(tf.train.sgd(0.1), [keeper, scaler]);
+      const loss = () => tf.sum(tf.square(tf.add(tf.matMul(tf.tensor2d([[1, 2]]), w), b))) as tf.Scalar;
+      const scaleKernels: number[] = [];
+      for (let step = 0; step < 3; step++) {
+        if (mode === 'applyGradients') {
+          const { grads } = tf.variableGrads(loss, [w, b]);
+          optimizer.applyGradients(grads);
+          for (const view of views.splice(0)) kept.push(Array.from(await view.data()));
+          for (const name of Object.keys(grads)) kept.push(Array.from(await grads[name]!.data()));
+          tf.dispose(grads);
+        } else {
+          const launches = await countKernelLaunches(() => optimizer.minimize(loss, false, [w, b]));
+          scaleKernels.push(launches.byName.find(([name]) => name === 'GradientStabilityScaleGradients')?.[1] ?? 0);
+          for (const view of views.splice(0)) kept.push(Array.from(await view.data()));
+        }
+        tf.dispose(views);
+      }
+      const weights = [...(await w.data()), ...(await b.data())];
+      optimizer.dispose();
+      tf.dispose([w, b]);
+      return { weights, kept, scaleKernels };
+    };
+    const inPlace = await run('minimize');
+    const kept = await run('kept');
+    const caller = await run('applyGradients');
+    expect(inPlace.weights).toEqual(caller.weights);
+    expect(kept.weights).toEqual(caller.weights);
+    // The views and the caller's gradients after the step: unscaled (each step's pair of views
+    // equals the caller's gradients of that step).
+    const callerViews = caller.kept.filter((_, i) => i % 4 < 2);
+    const callerGradients = caller.kept.filter((_, i) => i % 4 >= 2);
+    expect(callerViews).toEqual(callerGradients);
+    expect(kept.kept).toEqual(callerViews);
+    // On WebGPU the in-place pass runs outside tfjs's kernels; with shared data, the SCALE_GRADIENTS kernel.
+    if (backend === 'webgpu') {
+      expect(inPlace.scaleKernels).toEqual([0, 0, 0]);
+      expect(kept.scaleKernels.every((count) => count > 0)).toBe(true);
+    }
   });
 });

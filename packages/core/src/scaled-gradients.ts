@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GradientMap } from './plugin.js';
 import { ConditionalSelect } from './select-if.js';
 import type { UnitLayout } from './unit-layout.js';
-import { SCALE_GRADIENTS, useMultiOutputKernels } from './webgpu-kernels.js';
+import { SCALE_GRADIENTS, scaleInPlace, useMultiOutputKernels } from './webgpu-kernels.js';
 
 /**
  * A gradient map waiting to be scaled: every gradient is `zero ? 0 : base · factor`, where
@@ -30,9 +30,14 @@ export class GradientScalings {
   private readonly made = new WeakMap<GradientMap, Map<string, tf.Tensor>>();
   private readonly owned: tf.Tensor[] = [];
 
+  /**
+   * @param inPlace whether the gradients of this step are core's own (computed by `minimize`), so
+   *   that on WebGPU the scalings may overwrite them instead of writing new tensors.
+   */
   constructor(
     private readonly layout: UnitLayout,
     private readonly positions: ReadonlyMap<string, number>,
+    private readonly inPlace = false,
   ) {}
 
   /** The scaling behind `grads`, if it is a lazily scaled map. */
@@ -92,6 +97,10 @@ export class GradientScalings {
     if (!scaling || !made || (!scaling.factor && !scaling.zero)) return;
     const names = Object.keys(scaling.base).filter((name) => !made.has(name) && scaling.base[name]!.size > 0);
     if (names.length === 0 || !useMultiOutputKernels()) return;
+    if (this.inPlace && this.scaleInPlace(scaling, names)) {
+      names.forEach((name) => made.set(name, scaling.base[name]!));
+      return;
+    }
     const outputs = this.scaleOnDevice(scaling, names);
     names.forEach((name, i) => made.set(name, outputs[i]!));
   }
@@ -122,6 +131,23 @@ export class GradientScalings {
     const position = this.positions.get(name);
     if (position === undefined) throw new Error(`scaleGradients: '${name}' is not a parameter of this step`);
     return position;
+  }
+
+  /** The gradients of `names` overwritten with their scaled values (see `scaleInPlace`), if that can be done safely. */
+  private scaleInPlace({ base, factor, zero }: Scaling, names: string[]): boolean {
+    const perUnit = factor?.rank === 2;
+    return scaleInPlace(
+      names.map((name) => {
+        const position = this.positionOf(name);
+        return {
+          tensor: base[name]!,
+          offset: !factor || factor.rank === 0 ? 0 : perUnit ? position * this.layout.width : position,
+          units: perUnit ? this.layout.units[position]! : 1,
+        };
+      }),
+      factor,
+      zero,
+    );
   }
 
   /** `SCALE_GRADIENTS` on WebGPU: the gradients of `names`, each after the whole chain of scalings. */

@@ -13,7 +13,7 @@ import { StepRecorder } from './step-recorder.js';
 import type { ConditionalSelect } from './select-if.js';
 import { StepScope } from './step-scope.js';
 import { UnitLayout } from './unit-layout.js';
-import { SELECT_MANY, useMultiOutputKernels } from './webgpu-kernels.js';
+import { restoreInPlace, SELECT_MANY, useMultiOutputKernels } from './webgpu-kernels.js';
 import { validatePlugins, type PluginSlot } from './plugin-list.js';
 import { invalidOption, requireInteger, requireModel, requireOptimizer, requireOptions } from './validate.js';
 
@@ -83,10 +83,13 @@ function validateGradientMap(output: unknown, input: GradientMap, key: string, u
 }
 
 /**
- * `variable ← condition ? before : variable` for every variable, bit for bit: on WebGPU two
- * variables per dispatch, elsewhere one select each (the condition broadcast once per shape).
+ * `variable ← condition ? before : variable` for every variable, bit for bit: on WebGPU in place,
+ * three variables per dispatch doing no work unless the condition holds (or, when a variable's new
+ * data is shared, two selects per dispatch into new tensors), elsewhere one select each (the
+ * condition broadcast once per shape).
  */
 function restoreIf(condition: tf.Tensor, variables: tf.Variable[], before: tf.Tensor[], selects: ConditionalSelect): void {
+  if (restoreInPlace(condition, variables, before)) return;
   tf.tidy(() => {
     if (useMultiOutputKernels() && variables.every((variable) => variable.dtype === 'float32' && variable.size > 0)) {
       const inputs: Record<string, tf.Tensor> = { condition };
@@ -217,7 +220,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     const { value, grads } = this.computeGradients(f, varList);
     let report: Promise<StepReport> | undefined;
     try {
-      report = this.applyStep(grads, value, forceReport);
+      report = this.applyStep(grads, value, forceReport, true);
     } catch (error) {
       value.dispose();
       throw error;
@@ -350,6 +353,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
     variableGradients: VariableGradients,
     loss: tf.Scalar | undefined,
     forceReport: boolean,
+    ownsGradients = false,
   ): Promise<StepReport> | undefined {
     const list: NamedGradient[] = Array.isArray(variableGradients)
       ? variableGradients
@@ -376,7 +380,7 @@ export class StabilizedOptimizer extends tf.Optimizer {
       model: this.model,
       optimizer: this.optimizer,
       record: (key, name, value) => recorder.record(`${key}/${name}`, value),
-    });
+    }, ownsGradients);
 
     const originals = new Set(list.map((entry) => entry.tensor).filter((tensor) => tensor != null));
     let transformed: NamedGradient[] = list;

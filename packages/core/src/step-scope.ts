@@ -60,10 +60,17 @@ export class StepScope {
   /** The key of the first plugin that called `ctx.deferUpdate()` this step, if any. */
   deferredBy?: string;
 
-  constructor(private readonly options: StepScopeOptions) {
+  /**
+   * @param ownsGradients whether the incoming gradients are core's own (computed by `minimize`), so
+   *   that the step may overwrite them once every plugin transformed them (see `GradientScalings`).
+   */
+  constructor(
+    private readonly options: StepScopeOptions,
+    ownsGradients = false,
+  ) {
     const layout = options.layout ?? new UnitLayout(options.params);
     const positions = new Map(options.params.map((param, position) => [param.name, position]));
-    this.scalings = new GradientScalings(layout, positions);
+    this.scalings = new GradientScalings(layout, positions, ownsGradients);
     this.reductions = new StepReductions(layout, options.variables, this.scalings, options.unitsFirst);
   }
 

@@ -329,6 +329,148 @@ function selectMany({ inputs, backend }: { inputs: Record<string, TensorInfoLike
   });
 }
 
+/** Workgroups of an in-place conditional pass: few, each looping over its share (an idle pass costs only these). */
+const CONDITIONAL_WORKGROUPS = 64;
+
+/**
+ * WGSL of `restoreIf` for `count` pairs: `if (condition) { target_i = source_i }`, copied as bits
+ * (u32), in place. When the condition does not hold, every invocation returns at once.
+ */
+function restoreSource(count: number): string {
+  const range = Array.from({ length: count }, (_, i) => i);
+  return `
+struct Params { ${range.map((i) => `size${i} : i32,`).join(' ')} };
+${range.map((i) => `@group(0) @binding(${2 * i}) var<storage, read_write> target${i} : array<u32>;
+@group(0) @binding(${2 * i + 1}) var<storage, read> source${i} : array<u32>;`).join('\n')}
+@group(0) @binding(${2 * count}) var<storage, read> condition : array<i32>;
+@group(0) @binding(${2 * count + 1}) var<uniform> params : Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
+  if (condition[0] == 0) { return; }
+  let stride = i32(groups.x * ${WORKGROUP}u);
+  ${range.map((i) => `for (var index = i32(gid.x); index < params.size${i}; index += stride) { target${i}[index] = source${i}[index]; }`).join('\n  ')}
+}`;
+}
+
+/**
+ * `variable ← condition ? before : variable` for every variable, in place on WebGPU: the
+ * variables' data (made by this step's update, owned by nothing else) is overwritten with the
+ * values from `before` only when `condition` holds, three variables per dispatch; on other steps
+ * the dispatches do no work. Returns false, doing nothing, when that cannot be done safely (another
+ * backend, a variable whose data something else shares or that the update left unchanged, a dtype
+ * other than float32); the caller then selects into new tensors.
+ */
+export function restoreInPlace(condition: tf.Tensor, variables: readonly tf.Variable[], before: readonly tf.Tensor[]): boolean {
+  if (!useWebGPUKernels()) return false;
+  const backend = tf.backend() as unknown as WebGPUBackendLike & { refCount(dataId: object): number };
+  const raw = rawBackend(backend);
+  if (!raw || condition.size !== 1) return false;
+  const safe = variables.every(
+    (variable, i) =>
+      variable.dtype === 'float32' &&
+      before[i]!.dtype === 'float32' &&
+      variable.size === before[i]!.size &&
+      variable.dataId !== before[i]!.dataId &&
+      backend.refCount(variable.dataId) === 1,
+  );
+  if (!safe) return false;
+  const pairs = variables.map((variable, i) => ({ target: variable, source: before[i]! })).filter((pair) => pair.target.size > 0);
+  const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 1) / 2);
+  const info = (tensor: tf.Tensor): TensorInfoLike => ({ dataId: tensor.dataId, dtype: tensor.dtype, shape: [tensor.size] });
+  const flag = condition.dtype === 'bool' || condition.dtype === 'int32' ? condition : undefined;
+  const conditionTensor = flag ?? tf.notEqual(condition, 0);
+  try {
+    for (let first = 0; first < pairs.length; first += perDispatch) {
+      const group = pairs.slice(first, first + perDispatch);
+      const size = Math.max(...group.map((pair) => pair.target.size));
+      recordDispatch(
+        raw,
+        `gsRestoreIf_${group.length}`,
+        () => restoreSource(group.length),
+        [...group.flatMap((pair) => [info(pair.target), info(pair.source)]), info(conditionTensor)],
+        group.map((pair) => pair.target.size),
+        [Math.min(CONDITIONAL_WORKGROUPS, Math.ceil(size / WORKGROUP)), 1],
+      );
+    }
+  } finally {
+    if (!flag) conditionTensor.dispose();
+  }
+  return true;
+}
+
+/**
+ * WGSL of `scaleInPlace` for `count` gradients: `x_i ← zero ? 0 : x_i · factors[offset_i + index mod
+ * units_i]`, in place. With nothing to do (no factor, not zeroing) every invocation returns at once.
+ */
+function scaleInPlaceSource(count: number): string {
+  const range = Array.from({ length: count }, (_, i) => i);
+  return `
+struct Params { ${range.map((i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} scaled : i32, };
+${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> x${i} : array<f32>;`).join('\n')}
+@group(0) @binding(${count}) var<storage, read> factors : array<f32>;
+@group(0) @binding(${count + 1}) var<storage, read> zero : array<i32>;
+@group(0) @binding(${count + 2}) var<uniform> params : Params;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
+  let zeroed = zero[0] != 0;
+  if (!zeroed && params.scaled == 0) { return; }
+  let stride = i32(groups.x * ${WORKGROUP}u);
+  ${range
+    .map(
+      (i) => `for (var index = i32(gid.x); index < params.size${i}; index += stride) {
+    x${i}[index] = select(x${i}[index] * factors[params.offset${i} + index % params.units${i}], 0.0, zeroed);
+  }`,
+    )
+    .join('\n  ')}
+}`;
+}
+
+/** Where a gradient's factors start in the flat factor tensor, and how many units it has. */
+export interface InPlaceScaling {
+  tensor: tf.Tensor;
+  offset: number;
+  units: number;
+}
+
+/**
+ * Scales gradients in place on WebGPU: `x ← zero ? 0 : x · factor` (see `SCALE_GRADIENTS`), six
+ * gradients per dispatch; with only a `zero` condition the dispatches do no work unless it holds.
+ * Returns false, doing nothing, when that cannot be done safely (another backend, a tensor whose
+ * data something else shares, a dtype other than float32); the caller then scales into new tensors.
+ */
+export function scaleInPlace(items: readonly InPlaceScaling[], factors: tf.Tensor | undefined, zero: tf.Tensor | undefined): boolean {
+  if (!useWebGPUKernels()) return false;
+  const backend = tf.backend() as unknown as WebGPUBackendLike & { refCount(dataId: object): number };
+  const raw = rawBackend(backend);
+  if (!raw) return false;
+  const data = new Set<object>();
+  for (const { tensor } of items) {
+    if (tensor.dtype !== 'float32' || backend.refCount(tensor.dataId) !== 1 || data.has(tensor.dataId)) return false;
+    data.add(tensor.dataId);
+  }
+  if (factors && (factors.dtype !== 'float32' || data.has(factors.dataId))) return false;
+  const info = (tensor: tf.Tensor): TensorInfoLike => ({ dataId: tensor.dataId, dtype: tensor.dtype, shape: [tensor.size] });
+  tf.tidy(() => {
+    const factorTensor = factors ?? tf.ones([1]);
+    const zeroTensor = zero ? (zero.dtype === 'bool' || zero.dtype === 'int32' ? zero : tf.notEqual(zero, 0)) : tf.scalar(false, 'bool');
+    const perDispatch = raw.device.limits.maxStorageBuffersPerShaderStage - 2;
+    const work = items.filter((item) => item.tensor.size > 0);
+    for (let first = 0; first < work.length; first += perDispatch) {
+      const group = work.slice(first, first + perDispatch);
+      const size = Math.max(...group.map((item) => item.tensor.size));
+      recordDispatch(
+        raw,
+        `gsScaleInPlace_${group.length}`,
+        () => scaleInPlaceSource(group.length),
+        [...group.map((item) => info(item.tensor)), info(factorTensor), info(zeroTensor)],
+        [...group.flatMap((item) => [item.tensor.size, item.offset, item.units]), factors ? 1 : 0],
+        [Math.min(CONDITIONAL_WORKGROUPS, Math.ceil(size / WORKGROUP)), 1],
+      );
+    }
+  });
+  return true;
+}
+
 /**
  * Whether the step path may use the custom WebGPU kernels: true when the current backend is
  * webgpu, registering them with tfjs on first use. On any other backend, false (callers use tfjs

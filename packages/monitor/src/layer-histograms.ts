@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BUCKET_COUNTS, TENSOR_STATS, useHistogramKernels } from './layer-histograms-webgpu.js';
 import type { LayerGroup } from './layer-groups.js';
 import type { Histogram } from './monitor-record.js';
 
@@ -41,11 +42,17 @@ export class LayerHistograms {
   private readonly rowSegment: tf.Tensor2D;
   /** denseBincount's "no weights" (count each value once). */
   private readonly noWeights: tf.Tensor1D;
+  /** Per tensor (gradients, then weights) its segment, for the WebGPU kernels. */
+  private readonly tensorSegments: number[];
+  /** Index tensors of the WebGPU path, made on first use there. */
+  private deviceIndex?: { firstTensor: tf.Tensor1D; segmentTensors: tf.Tensor2D };
 
   /** `sizes[i]` is the number of values of the i-th parameter in `groups.flatMap(g => g.params)` order. */
   constructor(readonly groups: readonly LayerGroup[], sizes: readonly number[], buckets: number) {
     this.buckets = buckets;
     const layerSizes: number[] = [];
+    const layerOf = groups.flatMap((group, layer) => group.params.map(() => layer));
+    this.tensorSegments = [...layerOf, ...layerOf.map((layer) => groups.length + layer)];
     let parameter = 0;
     for (const group of groups) {
       let size = 0;
@@ -110,6 +117,7 @@ export class LayerHistograms {
    * `groups.flatMap(g => g.params)` order; a missing gradient counts as zeros). Call inside `tidy`.
    */
   measure(gradients: readonly tf.Tensor[], weights: readonly tf.Tensor[]): tf.Tensor1D {
+    if (useHistogramKernels()) return this.measureOnDevice([...gradients, ...weights]);
     const buckets = this.buckets;
     const flat = tf.concat([...gradients, ...weights].map((tensor) => tf.reshape(tensor, [-1])));
     // gatherND rather than gather: the wasm backend's gather reads every index on the host to check it.
@@ -133,6 +141,49 @@ export class LayerHistograms {
     const perRow = tf.concat([tf.concat([counts, rowSums], 1), tf.zeros([1, buckets + 1])]);
     const perSegment = tf.sum(tf.gatherND(perRow, this.segmentRowsOrZero), 1);
     return tf.concat([segmentLow, segmentHigh, tf.reshape(perSegment, [-1])]) as tf.Tensor1D;
+  }
+
+  /**
+   * `measure` on WebGPU, in two passes over the values with the kernels of
+   * `layer-histograms-webgpu.ts` (per tensor: min, max, Σx; then its counts over its layer's range),
+   * and a few small kernels that add each segment's rows. The same output layout.
+   */
+  private measureOnDevice(tensors: readonly tf.Tensor[]): tf.Tensor1D {
+    const buckets = this.buckets;
+    const segmentOf = this.tensorSegments;
+    const firstOf = (segment: number) => segmentOf.indexOf(segment);
+    const rowsOf = (segment: number) => segmentOf.filter((other) => other === segment).length;
+    if (!this.deviceIndex) {
+      const widest = Math.max(...this.segments.map((_, segment) => rowsOf(segment)));
+      this.deviceIndex = {
+        firstTensor: tf.keep(tf.tensor1d(this.segments.map((_, segment) => Math.max(firstOf(segment), 0)), 'int32')),
+        // Each segment's tensors, padded with the all-zero row appended after the last tensor.
+        segmentTensors: tf.keep(
+          tf.tensor2d(
+            this.segments.flatMap((_, segment) => {
+              const first = firstOf(segment);
+              return Array.from({ length: widest }, (__, i) => (first >= 0 && i < rowsOf(segment) ? first + i : tensors.length));
+            }),
+            [this.segments.length, widest],
+            'int32',
+          ),
+        ),
+      };
+    }
+    const inputs = Object.fromEntries(tensors.map((tensor, i) => [`x${i}`, tensor]));
+    const stats = tf.engine().runKernel(TENSOR_STATS, inputs) as tf.Tensor2D;
+    const rows = tf.engine().runKernel(BUCKET_COUNTS, { ...inputs, stats }, {
+      buckets,
+      segmentFirst: segmentOf.map((segment) => firstOf(segment)),
+      segmentRows: segmentOf.map((segment) => rowsOf(segment)),
+    } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+    const segments = this.segments.length;
+    const first = tf.gather(rows, this.deviceIndex.firstTensor);
+    const low = tf.reshape(tf.slice(first, [0, buckets + 1], [segments, 1]), [-1]);
+    const high = tf.reshape(tf.slice(first, [0, buckets + 2], [segments, 1]), [-1]);
+    const padded = tf.concat([tf.slice(rows, [0, 0], [tensors.length, buckets + 1]), tf.zeros([1, buckets + 1])]);
+    const perSegment = tf.sum(tf.gather(padded, this.deviceIndex.segmentTensors), 1);
+    return tf.concat([low, high, tf.reshape(perSegment, [-1])]) as tf.Tensor1D;
   }
 
   /**
@@ -172,5 +223,7 @@ export class LayerHistograms {
   /** Frees the static index tensors. */
   dispose(): void {
     tf.dispose([this.gatherIndex, this.bucketBase, this.realMask, this.segmentRows, this.segmentRowsOrZero, this.rowSegment, this.noWeights]);
+    if (this.deviceIndex) tf.dispose([this.deviceIndex.firstTensor, this.deviceIndex.segmentTensors]);
+    this.deviceIndex = undefined;
   }
 }

@@ -18,6 +18,20 @@ export interface StepTiming {
   msPerStep: number;
   /** `msPerStep` divided by the first variant's (the baseline). */
   ratio: number;
+  /**
+   * Median CPU milliseconds per step of the whole process (every thread: wasm, and WebGPU through
+   * a software adapter such as lavapipe, run on this process's threads), in Node only. Unlike wall
+   * time it barely moves when other processes load the machine.
+   */
+  cpuMsPerStep?: number;
+  /** `cpuMsPerStep` divided by the first variant's. */
+  cpuRatio?: number;
+}
+
+/** The process's CPU time in milliseconds (user + system, all threads), where Node gives it. */
+function cpuMilliseconds(): number | undefined {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : undefined;
 }
 
 /**
@@ -33,12 +47,14 @@ export async function compareStepTimes(
 ): Promise<StepTiming[]> {
   if (variants.length === 0) throw new Error('compareStepTimes: no variants');
   const samples = variants.map(() => [] as number[]);
+  const cpuSamples = variants.map(() => [] as number[]);
   for (let round = 0; round < warmupRounds + rounds; round++) {
     // Rotate the starting variant so no variant always runs first in a round.
     for (let offset = 0; offset < variants.length; offset++) {
       const index = (round + offset) % variants.length;
       const variant = variants[index]!;
       const start = performance.now();
+      const cpuStart = cpuMilliseconds();
       let last: tf.Tensor | void = undefined;
       for (let i = 0; i < stepsPerRound; i++) {
         if (last) last.dispose();
@@ -51,7 +67,11 @@ export async function compareStepTimes(
         await tf.ready();
       }
       const elapsed = (performance.now() - start) / stepsPerRound;
-      if (round >= warmupRounds) samples[index]!.push(elapsed);
+      const cpuEnd = cpuMilliseconds();
+      if (round >= warmupRounds) {
+        samples[index]!.push(elapsed);
+        if (cpuStart !== undefined && cpuEnd !== undefined) cpuSamples[index]!.push((cpuEnd - cpuStart) / stepsPerRound);
+      }
     }
   }
   const median = (values: number[]) => {
@@ -60,7 +80,13 @@ export async function compareStepTimes(
     return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   };
   const medians = samples.map(median);
-  return variants.map((variant, i) => ({ name: variant.name, msPerStep: medians[i]!, ratio: medians[i]! / medians[0]! }));
+  const cpuMedians = cpuSamples.every((values) => values.length > 0) ? cpuSamples.map(median) : undefined;
+  return variants.map((variant, i) => ({
+    name: variant.name,
+    msPerStep: medians[i]!,
+    ratio: medians[i]! / medians[0]!,
+    ...(cpuMedians ? { cpuMsPerStep: cpuMedians[i]!, cpuRatio: cpuMedians[i]! / cpuMedians[0]! } : {}),
+  }));
 }
 
 /** Prints timings as an aligned table under a title, e.g. "stabilize overhead [wasm]". */
@@ -68,6 +94,7 @@ export function printStepTimes(title: string, timings: readonly StepTiming[]): v
   const width = Math.max(...timings.map((t) => t.name.length));
   console.log(`\n${title}`);
   for (const t of timings) {
-    console.log(`  ${t.name.padEnd(width)}  ${t.msPerStep.toFixed(2).padStart(9)} ms/step  ${t.ratio.toFixed(3)}×`);
+    const cpu = t.cpuMsPerStep !== undefined ? `  ${t.cpuMsPerStep.toFixed(2).padStart(9)} CPU ms/step  ${t.cpuRatio!.toFixed(3)}×` : '';
+    console.log(`  ${t.name.padEnd(width)}  ${t.msPerStep.toFixed(2).padStart(9)} ms/step  ${t.ratio.toFixed(3)}×${cpu}`);
   }
 }
