@@ -92,6 +92,22 @@ describe('rankRemedies: ranked from the evidence, never what the model already h
     expect(fixes[0]!.call).toBe("initialize(await replaceActivation(model, 'sigmoid', 'relu'), 'he')");
   });
 
+  it('vanishing through stacked sigmoid RNNs: tanh, never ReLU + He (a ReLU recurrent state overflows)', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.simpleRNN({ units: 8, activation: 'sigmoid', returnSequences: true, inputShape: [20, 1], name: 'rnn0' }),
+        tf.layers.simpleRNN({ units: 8, activation: 'sigmoid', name: 'rnn1' }),
+        tf.layers.dense({ units: 1, name: 'head' }),
+      ],
+    });
+    const params = describeParams(model);
+    const setup = { architecture: describeArchitecture(params, model), optimizer: { className: 'SGD', learningRate: 0.1 } };
+    const fixes = rankRemedies(event('vanishing', { layer: 'rnn0' }), setup);
+    expect(fixes[0]).toMatchObject({ id: 'recurrentTanh', call: "await replaceActivation(model, 'sigmoid', 'tanh')", parameters: { from: 'sigmoid', to: 'tanh' } });
+    expect(ids(fixes)).not.toContain('reluHe');
+    model.dispose();
+  });
+
   it('exploding from N(0, 1) kernels: He init of the amplifying layer first, with its measured gain', () => {
     const fixes = rankRemedies(event('exploding', { layer: 'd0' }), mlpSetup('relu', 1, sgd));
     expect(fixes[0]).toMatchObject({ id: 'heInit', call: "initialize(model, 'he')" });
