@@ -39,15 +39,22 @@ const sgd = { className: 'SGD', learningRate: 3 };
 
 describe('rankRemedies: ranked from the evidence, never what the model already has', () => {
   it('a too-high learning rate comes first with a rate aimed at ratio ≈ 3e-3, and the call that sets it', () => {
-    const fixes = rankRemedies(event('learning rate too high'), mlpSetup('relu', he, sgd, 0.3));
+    const fixes = rankRemedies(event('learning rate too high', { value: 0.3 }), mlpSetup('relu', he, sgd, 0.3));
     expect(fixes[0]).toMatchObject({ id: 'lowerLearningRate', call: 'tf.train.sgd(0.03)', parameters: { learningRate: 0.03 } });
     expect(ids(fixes)).toEqual(['lowerLearningRate', 'warmup', 'clipGlobalNorm']);
   });
 
+  it("a too-high rate is lowered from the ratio its verdict rests on (RMSProp 1: 22.4 at the step that overshot), not the newest record's", () => {
+    const rmsprop = { className: 'RMSProp', learningRate: 1 };
+    const fixes = rankRemedies(event('learning rate too high', { value: 22.4 }), mlpSetup('relu', he, rmsprop, 0.3));
+    expect(fixes[0]).toMatchObject({ id: 'lowerLearningRate', call: 'tf.train.rmsprop(0.001)' });
+    expect(fixes[0]!.reason).toMatch(/ratio ‖ΔW‖\/‖W‖ is 22\.4/);
+  });
+
   it('a too-high rate under Adam: no clipping (Adam\'s step does not shrink with the gradient norm); no warm-up when each step rewrites the weights wholesale', () => {
     const adam = { className: 'Adam', learningRate: 10 };
-    expect(ids(rankRemedies(event('learning rate too high'), mlpSetup('relu', he, adam, 0.3)))).toEqual(['lowerLearningRate', 'warmup']);
-    const wholesale = rankRemedies(event('learning rate too high'), mlpSetup('relu', he, adam, 84));
+    expect(ids(rankRemedies(event('learning rate too high', { value: 0.3 }), mlpSetup('relu', he, adam, 0.3)))).toEqual(['lowerLearningRate', 'warmup']);
+    const wholesale = rankRemedies(event('learning rate too high', { value: 84 }), mlpSetup('relu', he, adam, 84));
     expect(ids(wholesale)).toEqual(['lowerLearningRate']);
     expect(wholesale[0]!.call).toBe('tf.train.adam(0.01)');
   });
@@ -144,9 +151,9 @@ describe('rankRemedies: ranked from the evidence, never what the model already h
   });
 
   it('a stalled run: a larger learning rate (×1000 at most), Adam only when the optimizer is not adaptive', () => {
-    const fixes = rankRemedies(event('learning rate too low'), mlpSetup('relu', he, { className: 'SGD', learningRate: 1e-6 }, 1e-8));
+    const fixes = rankRemedies(event('learning rate too low', { value: 1e-8 }), mlpSetup('relu', he, { className: 'SGD', learningRate: 1e-6 }, 1e-8));
     expect(fixes[0]).toMatchObject({ id: 'raiseLearningRate', call: 'tf.train.sgd(0.001)' });
-    expect(ids(rankRemedies(event('learning rate too low'), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-6 }, 1e-8)))).toEqual([
+    expect(ids(rankRemedies(event('learning rate too low', { value: 1e-8 }), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-6 }, 1e-8)))).toEqual([
       'raiseLearningRate',
     ]);
   });

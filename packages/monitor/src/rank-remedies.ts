@@ -194,7 +194,10 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
   const hasNormalization = (architecture?.normalization.length ?? 0) > 0;
   const plugins = setup.plugins ?? [];
   const culprit = event.layer ? architecture?.layers.get(event.layer) : undefined;
-  const ratio = updateRatio(setup);
+  // A learning-rate event carries the median ratio its verdict rests on (the step that overshot, the
+  // first of the wholesale steps); the newest record may already show the ratio of a wrecked net.
+  const rateEvent = event.verdict === 'learning rate too high' || event.verdict === 'learning rate too low';
+  const ratio = rateEvent && Number.isFinite(event.value) && event.value > 0 ? event.value : updateRatio(setup);
   const atInitialization = event.step === (setup.records?.[0]?.step ?? Number.NaN);
   const preserving = variancePreserving(setup);
   const sequenceModel = Boolean(architecture?.recurrent) || activations.length === 0;
