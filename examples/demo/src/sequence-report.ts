@@ -37,7 +37,7 @@ export async function writeSequenceReport(directory: string, runs: readonly Sequ
     runs.map((run) => ({ name: run.title, points: run.timestepGradientNorms.map((norm, t) => ({ x: t + 1, y: norm })) })),
     {
       title: 'Gradient reaching each timestep at init (the unrolled net\'s per-layer picture)',
-      subtitle: '‖∂L/∂h_t‖ on one batch of the adding problem',
+      subtitle: '‖∂L/∂h_t‖ on one batch of the adding problem (N(0, 8/H) with and without clipping: the same net at init, one line)',
       xTitle: 'timestep t (1 = first input)',
       yTitle: '‖∂L/∂h_t‖ (log)',
       yScale: 'log',
