@@ -42,6 +42,8 @@ export interface ClassifierTrainingOptions {
   lossEvery?: number;
   /** Called with each loss read back. */
   onLoss?: (step: number, loss: number) => void;
+  /** Measure test accuracy every `evaluateEvery` steps as well as at the end. Default: only at the end. */
+  evaluateEvery?: number;
 }
 
 /** What `trainClassifier` measured. */
@@ -52,6 +54,8 @@ export interface ClassifierTrainingResult {
   finalLoss: number;
   /** Accuracy on the test digits after training. */
   testAccuracy: number;
+  /** Test accuracy after `step` training steps, every `evaluateEvery` steps and at the end. */
+  accuracies: Array<{ step: number; accuracy: number }>;
   seconds: number;
 }
 
@@ -87,6 +91,7 @@ export async function trainClassifier(
   const { steps, batchSize, lossEvery = 10 } = options;
   const count = data.trainImages.shape[0];
   const losses: Array<{ step: number; loss: number }> = [];
+  const accuracies: Array<{ step: number; accuracy: number }> = [];
   for (let step = 0; step < steps; step++) {
     const start = (step * batchSize) % Math.max(1, count - batchSize);
     const record = step % lossEvery === 0 || step === steps - 1;
@@ -107,8 +112,13 @@ export async function trainClassifier(
       options.onLoss?.(step, value);
       if (!Number.isFinite(value)) break;
     }
+    if (options.evaluateEvery && (step + 1) % options.evaluateEvery === 0 && step + 1 < steps) {
+      accuracies.push({ step: step + 1, accuracy: await testAccuracy(model, data) });
+    }
   }
   const tail = losses.slice(-5);
   const finalLoss = tail.reduce((sum, point) => sum + point.loss, 0) / Math.max(1, tail.length);
-  return { losses, finalLoss, testAccuracy: await testAccuracy(model, data), seconds: (performance.now() - started) / 1000 };
+  const final = await testAccuracy(model, data);
+  accuracies.push({ step: losses.at(-1)!.step + 1, accuracy: final });
+  return { losses, finalLoss, testAccuracy: final, accuracies, seconds: (performance.now() - started) / 1000 };
 }

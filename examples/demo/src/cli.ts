@@ -43,6 +43,8 @@ const program = new Command()
   .option('--steps <n>', 'training steps per configuration', positiveInteger('--steps'))
   .option('--batch-size <n>', 'batch size', positiveInteger('--batch-size'))
   .option('--only <ids>', `comma-separated configuration ids (${demoConfigurations(SMALL_SIZE).map((c) => c.id).join(', ')}) or report sections (${SECTIONS.join(', ')})`)
+  .option('--depth-runs <ids>', 'depth section: run only these records of the plan (e.g. residual-reZero-1000) and merge them into the existing depth.json')
+  .option('--sequence-runs <schemes>', 'sequence section: run only these schemes (e.g. lstm-chrono) and merge them into the existing sequence.json')
   .option('--jobs <n>', 'train configurations in this many processes (default: 2 on machines with 2+ cores)', positiveInteger('--jobs'))
   .option('--out <dir>', 'report directory', 'report')
   .option('--no-progress', 'no progress bar (plain lines instead)')
@@ -61,6 +63,8 @@ const options = program.opts<{
   steps?: number;
   batchSize?: number;
   only?: string;
+  depthRuns?: string;
+  sequenceRuns?: string;
   jobs?: number;
   out: string;
   progress: boolean;
@@ -80,7 +84,8 @@ const size: DemoSize = {
   ...(options.batchSize ? { batchSize: options.batchSize } : {}),
 };
 const known = demoConfigurations(size).map((configuration) => configuration.id);
-const requested = options.only?.split(',').map((id) => id.trim()).filter(Boolean);
+const list = (ids: string) => ids.split(',').map((id) => id.trim()).filter(Boolean);
+const requested = options.only === undefined ? undefined : list(options.only);
 const sections = (requested ?? []).filter((id): id is SectionName => (SECTIONS as readonly string[]).includes(id));
 const only = requested?.filter((id) => !sections.includes(id as SectionName));
 for (const id of only ?? []) {
@@ -100,6 +105,8 @@ const sectionOptions = {
   directory: reportDirectory,
   log: (line: string) => console.log(line),
   overrides: { depth: options.depth, width: options.width, steps: options.steps, batchSize: options.batchSize },
+  ...(options.depthRuns ? { depthRuns: list(options.depthRuns) } : {}),
+  ...(options.sequenceRuns ? { sequenceRuns: list(options.sequenceRuns) } : {}),
 };
 if (sections.includes('atlas')) {
   const atlas = await runAtlasSection(sectionOptions);

@@ -37,7 +37,7 @@ export function depthTable(records: readonly DepthRecord[]): string {
 
 /** Options of `writeDepthReport`. */
 export interface DepthReportOptions {
-  /** Which budget the numbers came from, for the report's header. */
+  /** Which budgets the numbers came from, for the report's header (each row also states its steps × batch). */
   budget: string;
   /** Where the learning rates came from. */
   learningRates: string;
@@ -59,11 +59,19 @@ export async function writeDepthReport(directory: string, records: readonly Dept
     { title: 'Training loss of the depth records', xTitle: 'step', yTitle: 'loss (log)', yScale: 'log', width: 560, height: 300 },
   );
   await writeFile(join(directory, 'charts', 'depth-loss.svg'), await renderSvg(losses));
+  const accuracies = overlayCurvesSpec(
+    records.map((record) => ({
+      name: `${record.depth}: ${SCHEME_TITLES[record.scheme]}`,
+      points: [{ x: 0, y: 0.1 }, ...(record.accuracies ?? []).map((point) => ({ x: point.step, y: point.accuracy }))],
+    })),
+    { title: 'Test accuracy during training', subtitle: 'at step 0 every net is at chance (10 %)', xTitle: 'step', yTitle: 'test accuracy', width: 560, height: 300 },
+  );
+  await writeFile(join(directory, 'charts', 'depth-test-accuracy.svg'), await renderSvg(accuracies));
   const markdown = `# Depth records
 
 Plain tanh MLPs (width ${records[0]?.width ?? '?'}, no shortcuts, no normalization) and residual ReLU MLPs
 (\`residualMlp\`, 2 Dense layers per block) trained on the digits (pixels standardized to mean 0,
-variance 1). "Depth" counts the hidden Dense layers. Budget: ${options.budget}. Learning rates: ${options.learningRates}.
+variance 1). "Depth" counts the hidden Dense layers. ${options.budget} Learning rates: ${options.learningRates}.
 
 Critical init: \`initialize(model, 'critical', { sigmaB2: ${options.sigmaB2} })\` — orthogonal kernels with
 gain² = σ_w*² = ${options.criticalSigmaW2.toFixed(4)} (χ₁ = 1 for tanh at σ_b² = ${options.sigmaB2}, so q* ≈ 0.046: the
@@ -77,6 +85,8 @@ singular value of ∂logits/∂pixels and its variance (dynamical isometry: both
 ${depthTable(records)}
 
 ![](charts/depth-accuracy.svg)
+
+![](charts/depth-test-accuracy.svg)
 
 ![](charts/depth-loss.svg)
 `;

@@ -43,6 +43,8 @@ export interface RunResult {
   maxGlobalGradientNorm: number;
   /** Whether any recorded gradient norm or loss was NaN/Infinity. */
   nonFinite: boolean;
+  /** ‖W_end − W_init‖ / ‖W_init‖ of every Dense kernel over the whole run, input side first: how far training moved each layer. */
+  kernelWeightChanges: number[];
   events: DetectorEvent[];
   seconds: number;
 }
@@ -61,6 +63,19 @@ export interface RunOptions {
   onStep?: (record: StepRecord) => void;
   /** Extra monitor sinks for this run (the Node demo passes a TensorBoard sink); closed when the run ends. */
   sinks?: readonly MonitorSink[];
+}
+
+/** The Dense kernels of a model, input side first. */
+function denseKernels(model: tf.LayersModel): tf.LayerVariable[] {
+  return model.layers.filter((layer) => layer.getClassName() === 'Dense').map((layer) => layer.trainableWeights[0]!);
+}
+
+/** ‖after − before‖ / ‖before‖ per kernel (one readback after training, disposes `before`). */
+async function relativeChanges(before: tf.Tensor[], after: tf.LayerVariable[]): Promise<number[]> {
+  const ratios = tf.tidy(() => tf.stack(before.map((initial, i) => tf.div(tf.norm(tf.sub(after[i]!.read(), initial)), tf.norm(initial)))));
+  const values = Array.from(await ratios.data());
+  tf.dispose([ratios, ...before]);
+  return values;
 }
 
 async function testAccuracy(model: tf.LayersModel, test: DigitSet): Promise<number> {
@@ -109,6 +124,8 @@ export async function runConfiguration(configuration: RunConfiguration, options:
   const plugins: StabilityPlugin[] = [gradientNormsRecorder(), watcher, ...remedyPlugins(configuration)];
   const trainer = createTrainer({ optimizer: createOptimizer(configuration), plugins, model, every });
   const history: StepRecord[] = [];
+  const kernels = denseKernels(model);
+  const initialKernels = kernels.map((kernel) => tf.clone(kernel.read()));
   try {
     for (let step = 0; step < options.steps; step++) {
       const { xs, ys } = digitBatch(options.train, step * options.batchSize, options.batchSize);
@@ -131,6 +148,7 @@ export async function runConfiguration(configuration: RunConfiguration, options:
     await watcher.close();
   }
   const accuracy = await testAccuracy(model, options.test);
+  const kernelWeightChanges = await relativeChanges(initialKernels, kernels);
   const layers = kernelParams(trainer.optimizer.paramInfo ?? []).map((param) => param.layerName);
   model.dispose();
   const tail = history.slice(-Math.max(1, Math.round(history.length / 10)));
@@ -157,6 +175,7 @@ export async function runConfiguration(configuration: RunConfiguration, options:
       0,
     ),
     nonFinite,
+    kernelWeightChanges,
     events,
     seconds: (performance.now() - started) / 1000,
   };

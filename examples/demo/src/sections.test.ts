@@ -45,7 +45,7 @@ it('--only atlas,depth,sequence writes atlas.json, depth.json and sequence.json 
     }
     expect(readFileSync(join(out, 'depth.md'), 'utf8')).toContain('| depth | net | test accuracy');
     const sequence = JSON.parse(readFileSync(join(out, 'sequence.json'), 'utf8')) as { runs: Array<{ scheme: string; timestepGradientNorms: number[] }> };
-    expect(sequence.runs.map((run) => run.scheme)).toEqual(['normal', 'normal-clip', 'orthogonal', 'identity-relu', 'identity-relu-clip', 'lstm']);
+    expect(sequence.runs.map((run) => run.scheme)).toEqual(['normal', 'chaotic', 'chaotic-clip', 'orthogonal', 'identity-relu', 'lstm', 'lstm-chrono']);
     for (const run of sequence.runs) expect(run.timestepGradientNorms).toHaveLength(100);
   } finally {
     rmSync(out, { recursive: true, force: true });

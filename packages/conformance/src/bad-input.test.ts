@@ -103,7 +103,7 @@ describe('bad input gets a clear error from every public function and class', ()
     lines.push(
       `${callables} public functions and classes, ${judged} bad inputs judged: ${total.clear} clear (${((100 * total.clear) / judged).toFixed(1)} %), ` +
         `${total.unclear} unclear, ${total.foreign} thrown inside tfjs, ${total.accepted} silently accepted; ` +
-        `${total.notApplicable} wrong-shaped tensors accepted by shape-agnostic functions`,
+        `${total.notApplicable} wrong-shaped tensors or unrecognised strings accepted by functions that take any`,
     );
     for (const finding of findings) {
       lines.push(

@@ -14,7 +14,7 @@ export interface BadInputCase {
   label: string;
   /** Builds the call's arguments (fresh values each time). */
   args: () => unknown[];
-  /** A wrong-shaped tensor: accepting it is fine when the function takes any shape. */
+  /** A wrong-shaped tensor or an unrecognised string: accepting it is fine when the function takes any. */
   mayBeAccepted: boolean;
 }
 
@@ -24,7 +24,7 @@ export type Outcome =
   | 'unclear' // an error from our code that does not name both
   | 'foreign' // an error thrown inside tfjs (or another dependency), or a non-Error
   | 'accepted' // no error
-  | 'notApplicable'; // a wrong-shaped tensor accepted by a function that takes any shape
+  | 'notApplicable'; // a wrong-shaped tensor or an unrecognised string accepted by a function that takes any
 
 /** A function's valid arguments, found from its signature and repaired from its own error messages. */
 export interface ValidCall {
@@ -225,6 +225,16 @@ function tensorSample(shape: Shape, given: unknown, fixtures: Fixtures): unknown
   return value instanceof tf.Tensor ? value : undefined;
 }
 
+/**
+ * An unrecognised string for a slot typed as any string: the function may accept it (a name, a
+ * message), but when it refuses it (an activation name, a loss name) the error must be clear, not
+ * tfjs's. Not for paths: they would be created in the working directory.
+ */
+function unrecognisedStrings(shape: Shape, slotName: string): Candidate[] {
+  if (!includesKind(shape, 'string') || /path|file|dir|folder/i.test(slotName)) return [];
+  return [['an unrecognised string "swishy"', () => 'swishy']];
+}
+
 /** Tensors of the wrong rank and size, for slots that take a tensor. */
 function wrongShapes(valid: unknown): Candidate[] {
   if (!(valid instanceof tf.Tensor) || valid.rank === 0) return [];
@@ -265,6 +275,7 @@ export function casesOf(callable: PublicCallable, valid: ValidCall, fixtures: Fi
     for (const [label, make] of badCandidates(param.shape, fixtures)) add(param.name, slotNames, label, withArg(make));
     const sample = validArg();
     for (const [label, make] of wrongShapes(sample)) add(param.name, [param.name], label, withArg(make), true);
+    for (const [label, make] of unrecognisedStrings(param.shape, param.name)) add(param.name, [param.name], label, withArg(make), true);
     if (sample instanceof tf.Tensor) sample.dispose();
 
     if (optionsShape) {
@@ -311,9 +322,11 @@ function addOptionCases(
     const slot = `${path}.${property.name}`;
     if (!property.optional) add(slot, [property.name], 'undefined (missing)', withProperty(property.name, () => undefined));
     for (const [label, make] of badCandidates(property.shape, fixtures)) add(slot, [property.name], label, withProperty(property.name, make));
-    for (const [label, make] of wrongShapes(tensorSample(property.shape, validObject()[property.name], fixtures))) {
-      add(slot, [property.name], label, withProperty(property.name, make), true);
-    }
+    const maybeAccepted = [
+      ...wrongShapes(tensorSample(property.shape, validObject()[property.name], fixtures)),
+      ...unrecognisedStrings(property.shape, property.name),
+    ];
+    for (const [label, make] of maybeAccepted) add(slot, [property.name], label, withProperty(property.name, make), true);
     const nested = property.shape.kind === 'options' ? property.shape : undefined;
     if (nested) {
       const nestedValid = () => {

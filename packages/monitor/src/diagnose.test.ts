@@ -104,7 +104,10 @@ describeBackends('replaceActivation and copyModel', [backend!], () => {
     expect(activations(relu)).toEqual([...Array(10).fill('relu'), 'linear']);
     expect(activations(model)).toEqual([...Array(10).fill('sigmoid'), 'linear']);
     expect(await readWeights(relu)).toEqual(await readWeights(model));
-    await expect(replaceActivation(model, 'tanh', 'relu')).rejects.toThrow(/replaceActivation: model '.*' has no layer with activation 'tanh'/);
+    await expect(replaceActivation(model, 'tanh', 'relu')).rejects.toThrow(
+      /replaceActivation: from must be the activation of a layer of model '.*' \('sigmoid', 'linear'\), got "tanh"/,
+    );
+    await expect(replaceActivation(model, 'sigmoid', 'swishy')).rejects.toThrow(/replaceActivation: to must be one of "elu", .*, got "swishy"/);
     const copy = await copyModel(model);
     expect(copy).not.toBe(model);
     expect(await readWeights(copy)).toEqual(await readWeights(model));

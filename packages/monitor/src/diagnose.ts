@@ -138,7 +138,7 @@ const BY_HAND: Partial<Record<Remedy['id'], string>> = {
   standardizeInputs: 'it needs a change to your data',
   standardizeTargets: 'it needs a change to your data (and to how you read the predictions)',
 };
-const CHANGES_MODEL: readonly Remedy['id'][] = ['heInit', 'xavierInit', 'orthogonalInit', 'reluHe', 'eluActivation', 'batchNormalization', 'layerNormalization'];
+const CHANGES_MODEL: readonly Remedy['id'][] = ['heInit', 'xavierInit', 'orthogonalInit', 'reluHe', 'recurrentTanh', 'eluActivation', 'batchNormalization', 'layerNormalization'];
 
 function checkData(where: string, option: string, data: unknown): DiagnoseData {
   if (data == null || typeof data !== 'object') invalidOption(where, option, 'an object { xs, ys } of tensors', data);
@@ -304,6 +304,8 @@ async function planRemedy(
     }
     case 'eluActivation':
       return { ...same, model: await replaceActivation(model, 'relu', 'elu'), call: "replaceActivation(model, 'relu', 'elu')" };
+    case 'recurrentTanh':
+      return { ...same, model: await replaceActivation(model, 'sigmoid', 'tanh'), call: "await replaceActivation(model, 'sigmoid', 'tanh')" };
     case 'batchNormalization':
     case 'layerNormalization': {
       const normalization = await loadRemedyPackage('normalization', options.packages);

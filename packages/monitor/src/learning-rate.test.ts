@@ -23,11 +23,16 @@ function feed(detector: Detector, records: MonitorRecord[], extra: Partial<Detec
 }
 
 describe('learningRate (CS231n: ‖ΔW‖/‖W‖ ≈ 1e-3)', () => {
-  it('says "too high" when every step rewrites the weights wholesale (median ratio above 1), naming the largest layer', () => {
-    const events = feed(learningRate(), [record(0, [0.5, 3, 20, 2])]);
-    expect(events.map((event) => [event.verdict, event.step, event.onset, event.layer])).toEqual([['learning rate too high', 0, 0, 'layer2']]);
+  it('says "too high" when every step rewrites the weights wholesale (median ratio above 1) for 2 reports, naming the largest layer', () => {
+    const events = feed(learningRate(), [record(0, [0.5, 3, 20, 2]), record(1, [0.5, 3, 20, 2])]);
+    expect(events.map((event) => [event.verdict, event.step, event.onset, event.layer])).toEqual([['learning rate too high', 1, 0, 'layer2']]);
     expect(events[0]!.value).toBeCloseTo(2.5); // median of 0.5, 2, 3, 20
-    expect(events[0]!.message).toMatch(/median 2\.5 over 4 weight layer.*each step rewrites 250% of the weights/);
+    expect(events[0]!.message).toMatch(/median 2\.5 over 4 weight layer.*each step rewrites 250% of the weights \(since step 0, 2 report\(s\) in a row\)/);
+  });
+
+  it('stays quiet at one wholesale step of weights that started tiny (N(0, 1e-3²) under Adam 1e-3: median 1.03, then 0.45 while the loss falls)', () => {
+    const tiny = [record(0, [1.03, 1.06], 0.6931), record(1, [0.45, 0.5], 0.6925), record(2, [0.3, 0.33], 0.6918), record(3, [0.2, 0.22], 0.691)];
+    expect(feed(learningRate(), tiny)).toEqual([]);
   });
 
   it('says "too high" when a step above 0.1 is followed by a loss that stays at 2× or more for 2 reports (SGD at 3), dated at that step', () => {

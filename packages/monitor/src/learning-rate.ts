@@ -19,7 +19,7 @@ export interface LearningRateOptions {
    * Default 0.1 (100× the rule of thumb).
    */
   high?: number;
-  /** Above this median ratio every step rewrites the weights wholesale: too high at once. Default 1. */
+  /** Above this median ratio every step rewrites the weights wholesale: too high after `patience` such reports. Default 1. */
   severe?: number;
   /** After a large step the loss must stay at this factor of its value at that step or more (or turn NaN/Inf). Default 2. */
   rise?: number;
@@ -109,7 +109,8 @@ function globalNorm(record: MonitorRecord): number {
  * are normal while the loss falls (Adadelta at 1, SGD at batch size 1). So the detector fires on
  * evidence that the size of the steps hurts:
  * - **too high**: the median r over the weight layers is above `severe` (default 1: every step
- *   rewrites the weights wholesale), or it was above `high` (default 0.1) at one report and the loss
+ *   rewrites the weights wholesale) for `patience` reports in a row (weights that start tiny take
+ *   one such step under any rate, then have grown), or it was above `high` (default 0.1) at one report and the loss
  *   then stayed at `rise`× (default 2) the highest loss of the 5 reports up to it or more for
  *   `patience` reports (default 2), or turned NaN/Inf — the step overshot (a spike that recovers,
  *   or a rise from one lucky low batch, is noise);
@@ -150,6 +151,9 @@ export function learningRate(options: LearningRateOptions = {}): Detector {
   /** Whether "too high" fired in the current episode of large steps (re-armed once they end). */
   let fired = false;
   let recentLosses: number[] = [];
+  /** The first of the current run of reports whose median ratio is above `severe`, and how many. */
+  let wholesaleStart: MonitorRecord | undefined;
+  let wholesaleReports = 0;
   return {
     name: where,
     action,
@@ -163,13 +167,16 @@ export function learningRate(options: LearningRateOptions = {}): Detector {
         pending = risen ? { ...pending, elevated: Number.isFinite(record.loss) ? pending.elevated + 1 : patience } : undefined;
         if (pending && pending.elevated >= patience) [overshot, pending] = [pending, undefined];
       }
-      // (2): every step rewrites the weights wholesale.
-      const wholesale = now.typical > severe;
+      // (2): every step rewrites the weights wholesale, `patience` reports in a row (weights that start
+      // tiny, e.g. N(0, 1e-3²), take one wholesale step under any rate and then have grown).
+      wholesaleStart = now.typical > severe ? (wholesaleStart ?? record) : undefined;
+      wholesaleReports = wholesaleStart ? wholesaleReports + 1 : 0;
+      const wholesale = wholesaleReports >= patience;
       if (record.loss !== undefined && Number.isFinite(record.loss)) recentLosses = [...recentLosses, record.loss].slice(-RECENT_LOSSES);
       if (!pending && !overshot && now.typical > high && record.loss !== undefined && Number.isFinite(record.loss)) {
         pending = { ...now, record, loss: Math.max(...recentLosses), elevated: 0 };
       }
-      const evidence = overshot ?? (wholesale ? { ...now, record } : undefined);
+      const evidence = overshot ?? (wholesale ? { ...now, record: wholesaleStart! } : undefined);
       if (evidence?.largest && !fired) {
         fired = true;
         const { layers, typical, largest } = evidence;
@@ -179,7 +186,7 @@ export function learningRate(options: LearningRateOptions = {}): Detector {
         const consequence = overshot
           ? `and the loss then went from ${formatNumber(overshot.loss)} (the highest of the ${RECENT_LOSSES} reports up to it) to ${formatNumber(record.loss!)}` +
             `${Number.isFinite(record.loss) ? ` (at least ${formatNumber(rise)}× for ${patience} report(s))` : ''}: the step overshot`
-          : `so each step rewrites ${formatNumber(100 * typical)}% of the weights`;
+          : `so each step rewrites ${formatNumber(100 * typical)}% of the weights (since step ${evidence.record.step}, ${wholesaleReports} report(s) in a row)`;
         events.push({
           detector: where,
           verdict: 'learning rate too high',
@@ -234,6 +241,8 @@ export function learningRate(options: LearningRateOptions = {}): Detector {
       pending = undefined;
       fired = false;
       recentLosses = [];
+      wholesaleStart = undefined;
+      wholesaleReports = 0;
     },
   };
 }

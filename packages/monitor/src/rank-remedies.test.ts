@@ -39,15 +39,22 @@ const sgd = { className: 'SGD', learningRate: 3 };
 
 describe('rankRemedies: ranked from the evidence, never what the model already has', () => {
   it('a too-high learning rate comes first with a rate aimed at ratio ≈ 3e-3, and the call that sets it', () => {
-    const fixes = rankRemedies(event('learning rate too high'), mlpSetup('relu', he, sgd, 0.3));
+    const fixes = rankRemedies(event('learning rate too high', { value: 0.3 }), mlpSetup('relu', he, sgd, 0.3));
     expect(fixes[0]).toMatchObject({ id: 'lowerLearningRate', call: 'tf.train.sgd(0.03)', parameters: { learningRate: 0.03 } });
     expect(ids(fixes)).toEqual(['lowerLearningRate', 'warmup', 'clipGlobalNorm']);
   });
 
+  it("a too-high rate is lowered from the ratio its verdict rests on (RMSProp 1: 22.4 at the step that overshot), not the newest record's", () => {
+    const rmsprop = { className: 'RMSProp', learningRate: 1 };
+    const fixes = rankRemedies(event('learning rate too high', { value: 22.4 }), mlpSetup('relu', he, rmsprop, 0.3));
+    expect(fixes[0]).toMatchObject({ id: 'lowerLearningRate', call: 'tf.train.rmsprop(0.001)' });
+    expect(fixes[0]!.reason).toMatch(/ratio ‖ΔW‖\/‖W‖ is 22\.4/);
+  });
+
   it('a too-high rate under Adam: no clipping (Adam\'s step does not shrink with the gradient norm); no warm-up when each step rewrites the weights wholesale', () => {
     const adam = { className: 'Adam', learningRate: 10 };
-    expect(ids(rankRemedies(event('learning rate too high'), mlpSetup('relu', he, adam, 0.3)))).toEqual(['lowerLearningRate', 'warmup']);
-    const wholesale = rankRemedies(event('learning rate too high'), mlpSetup('relu', he, adam, 84));
+    expect(ids(rankRemedies(event('learning rate too high', { value: 0.3 }), mlpSetup('relu', he, adam, 0.3)))).toEqual(['lowerLearningRate', 'warmup']);
+    const wholesale = rankRemedies(event('learning rate too high', { value: 84 }), mlpSetup('relu', he, adam, 84));
     expect(ids(wholesale)).toEqual(['lowerLearningRate']);
     expect(wholesale[0]!.call).toBe('tf.train.adam(0.01)');
   });
@@ -92,6 +99,22 @@ describe('rankRemedies: ranked from the evidence, never what the model already h
     expect(fixes[0]!.call).toBe("initialize(await replaceActivation(model, 'sigmoid', 'relu'), 'he')");
   });
 
+  it('vanishing through stacked sigmoid RNNs: tanh, never ReLU + He (a ReLU recurrent state overflows)', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.simpleRNN({ units: 8, activation: 'sigmoid', returnSequences: true, inputShape: [20, 1], name: 'rnn0' }),
+        tf.layers.simpleRNN({ units: 8, activation: 'sigmoid', name: 'rnn1' }),
+        tf.layers.dense({ units: 1, name: 'head' }),
+      ],
+    });
+    const params = describeParams(model);
+    const setup = { architecture: describeArchitecture(params, model), optimizer: { className: 'SGD', learningRate: 0.1 } };
+    const fixes = rankRemedies(event('vanishing', { layer: 'rnn0' }), setup);
+    expect(fixes[0]).toMatchObject({ id: 'recurrentTanh', call: "await replaceActivation(model, 'sigmoid', 'tanh')", parameters: { from: 'sigmoid', to: 'tanh' } });
+    expect(ids(fixes)).not.toContain('reluHe');
+    model.dispose();
+  });
+
   it('exploding from N(0, 1) kernels: He init of the amplifying layer first, with its measured gain', () => {
     const fixes = rankRemedies(event('exploding', { layer: 'd0' }), mlpSetup('relu', 1, sgd));
     expect(fixes[0]).toMatchObject({ id: 'heInit', call: "initialize(model, 'he')" });
@@ -128,9 +151,9 @@ describe('rankRemedies: ranked from the evidence, never what the model already h
   });
 
   it('a stalled run: a larger learning rate (×1000 at most), Adam only when the optimizer is not adaptive', () => {
-    const fixes = rankRemedies(event('learning rate too low'), mlpSetup('relu', he, { className: 'SGD', learningRate: 1e-6 }, 1e-8));
+    const fixes = rankRemedies(event('learning rate too low', { value: 1e-8 }), mlpSetup('relu', he, { className: 'SGD', learningRate: 1e-6 }, 1e-8));
     expect(fixes[0]).toMatchObject({ id: 'raiseLearningRate', call: 'tf.train.sgd(0.001)' });
-    expect(ids(rankRemedies(event('learning rate too low'), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-6 }, 1e-8)))).toEqual([
+    expect(ids(rankRemedies(event('learning rate too low', { value: 1e-8 }), mlpSetup('relu', he, { className: 'Adam', learningRate: 1e-6 }, 1e-8)))).toEqual([
       'raiseLearningRate',
     ]);
   });

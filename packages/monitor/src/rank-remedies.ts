@@ -194,7 +194,10 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
   const hasNormalization = (architecture?.normalization.length ?? 0) > 0;
   const plugins = setup.plugins ?? [];
   const culprit = event.layer ? architecture?.layers.get(event.layer) : undefined;
-  const ratio = updateRatio(setup);
+  // A learning-rate event carries the median ratio its verdict rests on (the step that overshot, the
+  // first of the wholesale steps); the newest record may already show the ratio of a wrecked net.
+  const rateEvent = event.verdict === 'learning rate too high' || event.verdict === 'learning rate too low';
+  const ratio = rateEvent && Number.isFinite(event.value) && event.value > 0 ? event.value : updateRatio(setup);
   const atInitialization = event.step === (setup.records?.[0]?.step ?? Number.NaN);
   const preserving = variancePreserving(setup);
   const sequenceModel = Boolean(architecture?.recurrent) || activations.length === 0;
@@ -278,6 +281,19 @@ export function rankRemedies(event: DetectorEvent, setup: TrainingSetup = {}): R
   const reluHe = (): Remedy | undefined => {
     const from = activations.find((activation) => SATURATING.includes(activation));
     if (!from) return undefined;
+    if (culprit?.kind === 'recurrent') {
+      // ReLU in a recurrent layer lets the state grow without bound (Le et al. 2015 need an identity
+      // recurrent kernel for it); tanh (derivative ≤ 1, not ≤ 1/4) is the recurrent activation.
+      if (culprit.activation !== 'sigmoid') return undefined;
+      return {
+        id: 'recurrentTanh',
+        action: 'replace sigmoid with tanh in the recurrent layers',
+        call: "await replaceActivation(model, 'sigmoid', 'tanh')",
+        from: '@gs/monitor',
+        reason: `${culprit.name} is recurrent: sigmoid′ ≤ 1/4 shrinks the gradient at every layer and time step, tanh′ ≤ 1 does not; ReLU would let the recurrent state overflow`,
+        parameters: { from: 'sigmoid', to: 'tanh' },
+      };
+    }
     return {
       id: 'reluHe',
       action: `replace ${from} with ReLU and re-initialize with He`,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireFunction, requireModel, requireString } from '@gs/core';
+import { invalidOption, requireActivation, requireFunction, requireModel, requireString } from '@gs/core';
 
 /** One layer's serialized config, as `model.toJSON(null, false)` writes it (snake_case keys); `copyModel`'s `edit` may change it. */
 export interface LayerJson {
@@ -87,11 +87,14 @@ export async function replaceActivation(model: tf.LayersModel, from: string, to:
   const where = 'replaceActivation';
   requireModel(where, 'model', model);
   requireString(where, 'from', from);
-  requireString(where, 'to', to);
+  requireActivation(where, 'to', to);
+  const present = new Set<string>();
   let replaced = 0;
   const copy = await copyModel(model, (layers) => {
     for (const layer of layers) {
-      if (layer.config['activation'] === from) {
+      const activation = layer.config['activation'];
+      if (typeof activation === 'string') present.add(activation);
+      if (activation === from) {
         layer.config['activation'] = to;
         replaced++;
       }
@@ -99,7 +102,8 @@ export async function replaceActivation(model: tf.LayersModel, from: string, to:
   });
   if (replaced === 0) {
     copy.dispose();
-    throw new RangeError(`${where}: model '${model.name}' has no layer with activation '${from}'`);
+    const names = [...present].map((name) => `'${name}'`).join(', ');
+    invalidOption(where, 'from', `the activation of a layer of model '${model.name}' (${names || 'none has one'})`, from);
   }
   return copy;
 }

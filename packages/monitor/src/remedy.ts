@@ -11,6 +11,7 @@ import { requireObject } from './argument-checks.js';
  * | `raiseAdamEpsilon` | `tf.train.adam(lr, 0.9, 0.999, 1e-7)` |
  * | `heInit` / `xavierInit` / `orthogonalInit` | `initialize(model, 'he' \| 'xavier' \| 'orthogonal')` from `@gs/initializers` |
  * | `reluHe` | `initialize(await replaceActivation(model, from, 'relu'), 'he')` |
+ * | `recurrentTanh` | `await replaceActivation(model, 'sigmoid', 'tanh')` (vanishing in sigmoid recurrent layers) |
  * | `eluActivation` | `replaceActivation(model, 'relu', 'elu')` from `@gs/monitor` |
  * | `batchNormalization` / `layerNormalization` | `insertNormalization(model, {kind})` from `@gs/normalization` |
  * | `residualReZero` | `residual(x, branch, {gate: reZero()})` from `@gs/residual` |
@@ -28,6 +29,7 @@ export type RemedyId =
   | 'xavierInit'
   | 'orthogonalInit'
   | 'reluHe'
+  | 'recurrentTanh'
   | 'eluActivation'
   | 'batchNormalization'
   | 'layerNormalization'

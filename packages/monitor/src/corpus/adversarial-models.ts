@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createTrainer, stabilize } from '@gs/core';
 import type { BackendName } from '@gs/backends';
 import type { GradientMonitor } from '../monitor.js';
+import type { RemedyId } from '../remedy.js';
 import type { ExpectedSource, ExpectedVerdict } from './corpus-models.js';
 
 /** One adversarial entry: how it trains and what a correct monitor says. */
@@ -18,6 +19,8 @@ export interface AdversarialEntry {
   verdict: ExpectedVerdict | readonly ExpectedVerdict[];
   layer?: string;
   source?: ExpectedSource;
+  /** The remedy `summary().fixes` must rank first (broken entries whose fix is clear). */
+  remedy?: RemedyId;
   backends?: readonly BackendName[];
   /** Too slow for `npm test` on software backends (run with GS_ADVERSARIAL=all). */
   slow?: boolean;
@@ -510,12 +513,109 @@ export const ADVERSARIAL_HEALTHY: readonly AdversarialEntry[] = [
       return fitWith(attach, model, 'adam', 'binaryCrossentropy', xs, ys, { epochs: 6, batchSize: 32 });
     },
   },
+  {
+    id: 'input-batchnorm-raw-pixels',
+    description: 'BatchNormalization as the first layer to normalize raw pixels (0–255) → Dense(64, relu) → Dense(10, softmax), "adam": in training mode the inputs are normalized, the probe (inference mode) sees moving statistics that start at mean 0, variance 1',
+    verdict: 'healthy',
+    run: (attach) => {
+      const { xs: images, ys } = bars(128, 10, 251);
+      const xs = tf.tidy(() => tf.mul(tf.reshape(images, [128, 256]), 255));
+      images.dispose();
+      const model = sequential([tf.layers.batchNormalization({ inputShape: [256] }), dense(64, { activation: 'relu' }), dense(10, { activation: 'softmax' })]);
+      return fitWith(attach, model, 'adam', 'categoricalCrossentropy', xs, ys, { epochs: 3, batchSize: 32 });
+    },
+  },
+  {
+    id: 'adam-linear-warmup-loop',
+    description: 'custom loop: Dense(64, relu) ×2 → Dense(4, softmax), Adam whose rate warms up linearly from 0 to 1e-3 over 100 steps (transformer practice), 40 steps watched',
+    verdict: 'healthy',
+    run: async (attach) => {
+      const { xs, ys, labels } = blobs(256, 12, 4, 261);
+      labels.dispose();
+      const model = sequential([dense(64, { inputShape: [12], activation: 'relu' }), dense(64, { activation: 'relu' }), dense(4, { activation: 'softmax' })]);
+      const optimizer = tf.train.adam(0);
+      const trainer = createTrainer({ optimizer, plugins: [attach(xs.slice(0, 32))], model });
+      try {
+        for (let step = 0; step < 40; step++) {
+          (optimizer as unknown as { learningRate: number }).learningRate = 1e-3 * ((step + 1) / 100);
+          await trainer.step(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar);
+        }
+      } finally {
+        trainer.dispose();
+        optimizer.dispose();
+        model.dispose();
+        tf.dispose([xs, ys]);
+      }
+    },
+  },
+  {
+    id: 'tiny-init-adam',
+    regression: true,
+    description: 'Dense(64, relu) → Dense(2, softmax) with kernels N(0, 1e-3²) "to be safe", "adam": the first step moves every weight by about its own size, then the weights have grown and the loss falls',
+    verdict: 'healthy',
+    run: (attach) => {
+      const xs = tf.randomNormal([256, 12], 0, 1, 'float32', 511);
+      const ys = tf.tidy(() => tf.oneHot(tf.cast(tf.greater(tf.sum(tf.slice(xs, [0, 0], [256, 3]), 1), 0), 'int32'), 2).toFloat());
+      const kernelInitializer = tf.initializers.randomNormal({ stddev: 1e-3 });
+      const model = sequential([dense(64, { inputShape: [12], activation: 'relu', kernelInitializer }), dense(2, { activation: 'softmax', kernelInitializer })]);
+      return fitWith(attach, model, 'adam', 'categoricalCrossentropy', xs, ys, { epochs: 3, batchSize: 32 });
+    },
+  },
+  {
+    id: 'regression-outliers-batch-8',
+    description: 'regression whose targets hold 2 % outliers (+60), Dense(32, relu) → Dense(1), "adam", MSE, batch 8: gradient spikes at the outlier batches',
+    verdict: 'healthy',
+    run: (attach) => {
+      const xs = tf.randomNormal([256, 6], 0, 1, 'float32', 501);
+      const ys = tf.tidy(() => {
+        const clean = tf.matMul(xs, tf.randomNormal([6, 1], 0, 0.5, 'float32', 502));
+        return tf.add(clean, tf.mul(tf.cast(tf.less(tf.randomUniform([256, 1], 0, 1, 'float32', 503), 0.02), 'float32'), 60));
+      });
+      const model = sequential([dense(32, { inputShape: [6], activation: 'relu' }), dense(1)]);
+      return fitWith(attach, model, 'adam', 'meanSquaredError', xs, ys, { epochs: 2, batchSize: 8 });
+    },
+  },
+  {
+    id: 'bn-mlp-sgd-lr-1',
+    description: '4 × (Dense(64, no bias) → BatchNorm → ReLU) → Dense(4, softmax), SGD at 1 (batch norm makes the kernels scale-invariant, large rates train)',
+    verdict: 'healthy',
+    run: (attach) => {
+      const xs = tf.randomNormal([256, 12], 0, 1, 'float32', 521);
+      const ys = tf.tidy(() => tf.oneHot(tf.cast(tf.floor(tf.mul(tf.sigmoid(tf.sum(tf.slice(xs, [0, 0], [256, 4]), 1)), 3.999)), 'int32'), 4).toFloat());
+      const block = (first: boolean) => [dense(64, { useBias: false, ...(first ? { inputShape: [12] } : {}) }), tf.layers.batchNormalization(), tf.layers.activation({ activation: 'relu' })];
+      const model = sequential([...block(true), ...block(false), ...block(false), ...block(false), dense(4, { activation: 'softmax' })]);
+      return fitWith(attach, model, tf.train.sgd(1), 'categoricalCrossentropy', xs, ys, { epochs: 3, batchSize: 32 });
+    },
+  },
+  {
+    id: 'zero-init-head-sgd',
+    description: 'zero-initialized output layer (common practice): Dense(64, relu) ×3 → Dense(5, softmax, kernel zeros), SGD 0.05',
+    verdict: 'healthy',
+    run: (attach) => {
+      const xs = tf.randomNormal([256, 10], 0, 1, 'float32', 531);
+      const ys = tf.tidy(() => tf.oneHot(tf.cast(tf.floor(tf.mul(tf.sigmoid(tf.sum(tf.slice(xs, [0, 0], [256, 3]), 1)), 4.999)), 'int32'), 5).toFloat());
+      const model = sequential([dense(64, { inputShape: [10], activation: 'relu' }), dense(64, { activation: 'relu' }), dense(64, { activation: 'relu' }), dense(5, { activation: 'softmax', kernelInitializer: 'zeros' })]);
+      return fitWith(attach, model, tf.train.sgd(0.05), 'categoricalCrossentropy', xs, ys, { epochs: 3, batchSize: 32 });
+    },
+  },
+  {
+    id: 'relu-output-counts',
+    description: 'Dense(32, relu) → Dense(1, relu) predicting non-negative counts with MSE, "adam" (a ReLU head)',
+    verdict: 'healthy',
+    run: (attach) => {
+      const xs = tf.randomNormal([256, 6], 0, 1, 'float32', 541);
+      const ys = tf.tidy(() => tf.relu(tf.add(1, tf.matMul(xs, tf.randomNormal([6, 1], 0, 0.7, 'float32', 542)))));
+      const model = sequential([dense(32, { inputShape: [6], activation: 'relu' }), dense(1, { activation: 'relu' })]);
+      return fitWith(attach, model, 'adam', 'meanSquaredError', xs, ys, { epochs: 3, batchSize: 32 });
+    },
+  },
 ];
 
 /** Broken: the verdict, layer and source a correct monitor names. */
 export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   {
     id: 'sigmoid-normal-std4',
+    remedy: 'xavierInit',
     description: '5 × Dense(64, sigmoid, randomNormal stddev 4) → Dense(3, softmax), "sgd": pre-activations ≈ ±18, the first layer is saturated',
     verdict: 'saturated',
     layer: 'sig0',
@@ -529,6 +629,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'relu-variance-scaling-16',
+    remedy: 'heInit',
     description: '8 × Dense(64, relu, varianceScaling scale 16 = 8× He): every layer amplifies 2.8×, SGD 0.01, MSE',
     verdict: ['exploding', 'non-finite'],
     layer: 'wide0',
@@ -541,6 +642,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'rmsprop-lr-1',
+    remedy: 'lowerLearningRate',
     description: 'Dense(64, relu) ×2 → Dense(5, softmax) (defaults), tf.train.rmsprop(1): every step moves each weight by ≈ 1',
     verdict: 'learning rate too high',
     run: (attach) => {
@@ -552,6 +654,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'momentum-lr-2',
+    remedy: 'lowerLearningRate',
     description: 'Dense(64, tanh) ×3 → Dense(4, softmax), momentum 2/0.9: the steps overshoot',
     verdict: 'learning rate too high',
     run: (attach) => {
@@ -563,6 +666,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'adagrad-lr-10',
+    remedy: 'lowerLearningRate',
     description: 'Dense(32, relu) ×2 → Dense(1) regression, tf.train.adagrad(10): the first step moves every weight by ≈ 10',
     verdict: 'learning rate too high',
     run: (attach) => {
@@ -573,6 +677,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'relu-zeros-kernel',
+    remedy: 'heInit',
     description: '3 × Dense(32, relu, kernelInitializer "zeros") → Dense(4, softmax), "adam": every hidden unit outputs 0 and passes no gradient',
     verdict: 'dead units',
     layer: 'zero0',
@@ -586,6 +691,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'compiled-custom-bce-log0',
+    remedy: 'stableLoss',
     description: 'model.compile({loss: (y, p) => −mean(y·log p + (1−y)·log(1−p))}) with a sigmoid head and inputs ×30: p rounds to exactly 0 or 1, log(0) = −Inf',
     verdict: 'non-finite',
     source: 'loss',
@@ -603,6 +709,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'standardized-constant-column',
+    remedy: 'cleanData',
     description: 'features standardized by hand, (x − mean) / std, with a constant column (std 0 → 0/0 = NaN in every row), Dense(16, relu) → Dense(1), fitDataset',
     verdict: 'non-finite',
     source: 'data',
@@ -629,6 +736,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'inf-ratio-feature-no-probe',
+    remedy: 'cleanData',
     regression: true,
     description: 'a ratio feature x₁ / x₂ where some x₂ are 0 (Infinity in the inputs), Dense(16, relu) → Dense(1), "sgd", fit — monitored without a probe',
     verdict: 'non-finite',
@@ -645,6 +753,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'deep-sigmoid-rnn-stack',
+    remedy: 'recurrentTanh',
     slow: true,
     description: '6 stacked SimpleRNN(16, sigmoid, returnSequences) over 20 steps → Dense(1), SGD 0.1: the gradient reaching the first RNN vanishes through the stack (≈ 5× less per layer)',
     verdict: 'vanishing',
@@ -665,6 +774,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'adam-lr-1e-7',
+    remedy: 'raiseLearningRate',
     description: 'Dense(64, relu) ×2 → Dense(5, softmax), tf.train.adam(1e-7), 40 steps: nothing moves',
     verdict: 'learning rate too low',
     run: (attach) => {
@@ -676,6 +786,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'conv-adam-lr-1',
+    remedy: 'lowerLearningRate',
     slow: true,
     description: 'Conv2D(8, 3, relu) → MaxPool → Flatten → Dense(6, softmax), tf.train.adam(1)',
     verdict: 'learning rate too high',
@@ -693,6 +804,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'sgd-lr-1e-5-long',
+    remedy: 'raiseLearningRate',
     regression: true,
     description: 'Dense(32, tanh) ×2 → Dense(1), tf.train.sgd(1e-5), 60 full-batch steps on a standardized target: the loss does not move',
     verdict: 'learning rate too low',
@@ -704,6 +816,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'lstm-relu-recurrent-3',
+    remedy: 'orthogonalInit',
     description: 'LSTM(16, activation relu, recurrentInitializer randomNormal stddev 3) over 30 steps → Dense(1), "adam": the cell state overflows inside the LSTM',
     verdict: ['exploding', 'non-finite'],
     layer: 'lstm',
@@ -718,6 +831,7 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
   },
   {
     id: 'relative-error-loss-div0',
+    remedy: 'stableLoss',
     description: 'custom relative-error loss mean(|y − p| / y) on counts that include 0 (division by zero), Dense(16, relu) → Dense(1), "adam", fit',
     verdict: 'non-finite',
     source: 'loss',
@@ -728,6 +842,20 @@ export const ADVERSARIAL_BROKEN: readonly AdversarialEntry[] = [
       const model = sequential([dense(16, { inputShape: [5], activation: 'relu' }), dense(1)]);
       const loss = (y: tf.Tensor, p: tf.Tensor) => tf.mean(tf.div(tf.abs(tf.sub(y, p)), y));
       return fitWith(attach, model, 'adam', loss, xs, counts, { epochs: 2, batchSize: 32 });
+    },
+  },
+  {
+    id: 'tanh-raw-inputs',
+    description: 'Dense(32, tanh) ×3 → Dense(1) on raw features in the hundreds (ages, incomes in $1000s), "sgd": the first layer saturates; the inputs, not the init, are the cause',
+    verdict: 'saturated',
+    layer: 'tanh0',
+    remedy: 'standardizeInputs',
+    run: (attach) => {
+      const { xs: standard, ys } = smoothRegression(128, 6, 451);
+      const xs = tf.tidy(() => tf.add(tf.mul(standard, 40), 200));
+      standard.dispose();
+      const model = sequential([dense(32, { inputShape: [6], activation: 'tanh', name: 'tanh0' }), dense(32, { activation: 'tanh', name: 'tanh1' }), dense(32, { activation: 'tanh', name: 'tanh2' }), dense(1)]);
+      return fitWith(attach, model, 'sgd', 'meanSquaredError', xs, ys, { epochs: 3, batchSize: 32 });
     },
   },
 ];

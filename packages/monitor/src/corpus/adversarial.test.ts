@@ -27,7 +27,8 @@ describeBackends('adversarial models', backends, (backend) => {
     const runs = all || entry.regression === true || (!entry.slow && backend !== 'webgpu');
     if (!runs || (only && !only.includes(entry.id))) continue;
     const verdicts: readonly string[] = Array.isArray(entry.verdict) ? entry.verdict : [entry.verdict];
-    it(`${entry.id}: ${verdicts.join(' or ')}${entry.layer ? ` at ${entry.layer}` : ''}${entry.source ? ` (from the ${entry.source})` : ''}`, async () => {
+    const expected = `${verdicts.join(' or ')}${entry.layer ? ` at ${entry.layer}` : ''}${entry.source ? ` (from the ${entry.source})` : ''}`;
+    it(`${entry.id}: ${expected}${entry.remedy ? `, first remedy ${entry.remedy}` : ''}`, async () => {
       const events: DetectorEvent[] = [];
       let watcher: GradientMonitor | undefined;
       await withSeededRandom(1, () =>
@@ -45,7 +46,9 @@ describeBackends('adversarial models', backends, (backend) => {
         verdict: summary.diagnosis,
         layer: summary.layer ?? null,
         source: summary.source ?? null,
-        topRemedy: summary.fixes[0]?.call ?? null,
+        expectedRemedy: entry.remedy ?? null,
+        topRemedy: summary.fixes[0]?.id ?? null,
+        topRemedyCall: summary.fixes[0]?.call ?? null,
         events: events.map((event) => `${event.detector}@${event.step}${event.layer ? `:${event.layer}` : ''}`),
         margins: margins(watcher!),
         firstLoss: losses[0],
@@ -63,6 +66,7 @@ describeBackends('adversarial models', backends, (backend) => {
       expect(verdicts, said).toContain(summary.diagnosis);
       if (entry.layer) expect(summary.layer, said).toBe(entry.layer);
       if (entry.source) expect(summary.source, said).toBe(entry.source);
+      if (entry.remedy) expect(summary.fixes[0]?.id, said).toBe(entry.remedy);
     });
   }
 });
