@@ -176,6 +176,8 @@ export class GradientMonitor implements StabilityPlugin {
   private modelArchitecture?: ModelArchitecture;
   private initialNormsRecorded = false;
   private initial?: Map<string, InitialLayerWeights>;
+  /** The step whose record carries the initial weights (the first measured step). */
+  private initialStep?: number;
 
   constructor(options: MonitorOptions = {}) {
     const where = 'monitor';
@@ -356,7 +358,10 @@ export class GradientMonitor implements StabilityPlugin {
     if (!(RECORDS.layerGradientNorms in view.own)) return;
     this.describe(report.params);
     const initialNorms = view.own[RECORDS.initialParameterNorms];
-    if (initialNorms !== undefined) this.initial = initialLayerWeights(report.params, asArray(initialNorms, report.params.length));
+    if (initialNorms !== undefined) {
+      this.initial = initialLayerWeights(report.params, asArray(initialNorms, report.params.length));
+      this.initialStep = report.step;
+    }
     const record = this.buildRecord(report, view);
     this.history.write(record);
     for (const sink of this.sinks) await sink.write?.(record);
@@ -451,7 +456,7 @@ export class GradientMonitor implements StabilityPlugin {
    */
   private firstStepData(record: MonitorRecord): string | undefined {
     const lossNames = compiledLossNames(this.model);
-    if (this.history.records[0] !== record || !this.initial || !this.modelArchitecture) return undefined;
+    if (record.step !== this.initialStep || !this.initial || !this.modelArchitecture) return undefined;
     if (Number.isFinite(record.loss ?? 0) || !guardedLoss(lossNames)) return undefined;
     if (![...this.initial.values()].every((weights) => Number.isFinite(weights.norm))) return undefined;
     const largest = largestAmplification(this.modelArchitecture, this.initial);
