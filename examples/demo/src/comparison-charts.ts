@@ -16,6 +16,10 @@ export interface OverlayOptions {
   yScale?: 'log' | 'symlog' | 'linear';
   width?: number;
   height?: number;
+  /** Fixed y range; points outside are cut off at the plot's edge (a diverged run would otherwise flatten the others). */
+  yDomain?: [number, number];
+  /** Legend columns (default 2; 1 for long run titles). */
+  legendColumns?: number;
 }
 
 /**
@@ -35,17 +39,20 @@ export function overlayCurvesSpec(series: readonly CurveSeries[], options: Overl
     height: options.height ?? 260,
     background: 'white',
     data: { values },
-    mark: { type: 'line', strokeWidth: 1.5, tooltip: true },
+    mark: { type: 'line', strokeWidth: 1.5, tooltip: true, ...(options.yDomain ? { clip: true } : {}) },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: options.xTitle },
       y: {
         field: 'y',
         type: 'quantitative',
         title: options.yTitle,
-        ...(options.yScale && options.yScale !== 'linear' ? { scale: { type: options.yScale } } : { scale: { zero: false } }),
+        scale: {
+          ...(options.yScale && options.yScale !== 'linear' ? { type: options.yScale } : { zero: false }),
+          ...(options.yDomain ? { domain: options.yDomain } : {}),
+        },
         ...(options.yScale === 'log' ? { axis: { format: '.0e' } } : {}),
       },
-      color: { field: 'run', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 320 } },
+      color: { field: 'run', type: 'nominal', title: null, legend: { orient: 'bottom', columns: options.legendColumns ?? 2, labelLimit: 480 } },
     },
   };
 }
@@ -61,7 +68,7 @@ export function groupedBarsSpec(
       x: { field: 'group', type: 'nominal' as const, title: options.groupTitle, sort: null, axis: { labelAngle: 0 } },
       xOffset: { field: 'bar', type: 'nominal' as const, sort: null },
       y: { field: 'value', type: 'quantitative' as const, title: options.valueTitle, scale: { domain: [0, 1] } },
-      color: { field: 'bar', type: 'nominal' as const, title: null, sort: null, legend: { orient: 'bottom' as const, columns: 3, labelLimit: 300 } },
+      color: { field: 'bar', type: 'nominal' as const, title: null, sort: null, legend: { orient: 'bottom' as const, columns: 1, labelLimit: 480 } },
     },
   };
   return {

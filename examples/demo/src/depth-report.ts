@@ -56,7 +56,7 @@ export async function writeDepthReport(directory: string, records: readonly Dept
   await writeFile(join(directory, 'charts', 'depth-accuracy.svg'), await renderSvg(accuracy));
   const losses = overlayCurvesSpec(
     records.map((record) => ({ name: `${record.depth}: ${SCHEME_TITLES[record.scheme]}`, points: record.losses.map((point) => ({ x: point.step, y: point.loss })) })),
-    { title: 'Training loss of the depth records', xTitle: 'step', yTitle: 'loss (log)', yScale: 'log', width: 560, height: 300 },
+    { title: 'Training loss of the depth records', xTitle: 'step', yTitle: 'loss (log)', yScale: 'log', width: 560, height: 300, legendColumns: 1 },
   );
   await writeFile(join(directory, 'charts', 'depth-loss.svg'), await renderSvg(losses));
   const accuracies = overlayCurvesSpec(
@@ -64,7 +64,7 @@ export async function writeDepthReport(directory: string, records: readonly Dept
       name: `${record.depth}: ${SCHEME_TITLES[record.scheme]}`,
       points: [{ x: 0, y: 0.1 }, ...(record.accuracies ?? []).map((point) => ({ x: point.step, y: point.accuracy }))],
     })),
-    { title: 'Test accuracy during training', subtitle: 'at step 0 every net is at chance (10 %)', xTitle: 'step', yTitle: 'test accuracy', width: 560, height: 300 },
+    { title: 'Test accuracy during training', subtitle: 'at step 0 every net is at chance (10 %)', xTitle: 'step', yTitle: 'test accuracy', width: 560, height: 300, legendColumns: 1 },
   );
   await writeFile(join(directory, 'charts', 'depth-test-accuracy.svg'), await renderSvg(accuracies));
   const markdown = `# Depth records

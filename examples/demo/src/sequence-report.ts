@@ -37,22 +37,32 @@ export async function writeSequenceReport(directory: string, runs: readonly Sequ
     runs.map((run) => ({ name: run.title, points: run.timestepGradientNorms.map((norm, t) => ({ x: t + 1, y: norm })) })),
     {
       title: 'Gradient reaching each timestep at init (the unrolled net\'s per-layer picture)',
-      subtitle: '‖∂L/∂h_t‖ on one batch of the adding problem',
+      subtitle: '‖∂L/∂h_t‖ on one batch of the adding problem (N(0, 8/H) with and without clipping: the same net at init, one line)',
       xTitle: 'timestep t (1 = first input)',
       yTitle: '‖∂L/∂h_t‖ (log)',
       yScale: 'log',
       width: 560,
+      legendColumns: 1,
     },
   );
   await writeFile(join(directory, 'charts', 'sequence-timestep-gradients.svg'), await renderSvg(perTimestep));
   const losses = overlayCurvesSpec(
     runs.map((run) => ({ name: run.title, points: run.losses.map((point) => ({ x: point.step, y: point.loss })) })),
-    { title: 'Adding problem: training MSE', subtitle: 'the mean predictor scores 0.167', xTitle: 'step', yTitle: 'MSE (log)', yScale: 'log', width: 560 },
+    {
+      title: 'Adding problem: training MSE',
+      subtitle: 'the mean predictor scores 0.167; a diverged run leaves the plot at the top',
+      xTitle: 'step',
+      yTitle: 'MSE (log)',
+      yScale: 'log',
+      width: 560,
+      yDomain: [1e-4, 10],
+      legendColumns: 1,
+    },
   );
   await writeFile(join(directory, 'charts', 'sequence-loss.svg'), await renderSvg(losses));
   const norms = overlayCurvesSpec(
     runs.map((run) => ({ name: run.title, points: run.gradientNorms.map((point) => ({ x: point.step, y: point.norm })) })),
-    { title: 'Global gradient norm during training (before clipping)', xTitle: 'step', yTitle: '‖g‖ (log)', yScale: 'log', width: 560 },
+    { title: 'Global gradient norm during training (before clipping)', xTitle: 'step', yTitle: '‖g‖ (log)', yScale: 'log', width: 560, legendColumns: 1 },
   );
   await writeFile(join(directory, 'charts', 'sequence-gradient-norms.svg'), await renderSvg(norms));
   const markdown = `# The sequence case: exploding gradients in a recurrent net (Pascanu et al. 2013)
