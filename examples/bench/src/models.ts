@@ -38,8 +38,20 @@ function withBatch(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): BenchMo
   };
 }
 
+/**
+ * One-hot float32 rows of random classes (a seeded linear congruential generator), made on the
+ * host: tfjs 4.22's WebGPU backend miscompiles a transpose of a one-hot tensor cast from int32
+ * (its WGSL reads the data as i32), which the LSTM's input transpose would hit.
+ */
 function oneHotBatch(shape: number[], classes: number, seed: number): tf.Tensor {
-  return tf.tidy(() => tf.oneHot(tf.randomUniform(shape, 0, classes, 'int32', seed) as tf.Tensor, classes).toFloat());
+  const rows = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(rows * classes);
+  let state = seed >>> 0;
+  for (let row = 0; row < rows; row++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[row * classes + Math.floor((state / 2 ** 32) * classes)] = 1;
+  }
+  return tf.tensor(values, [...shape, classes], 'float32');
 }
 
 /**

@@ -33,8 +33,12 @@ const options = new Command('stack-bench')
   .description('Step-time cost of the plugin stack next to the bare optimizer (GS_BACKENDS narrows the backends).')
   .option('--rounds <n>', 'timed rounds per variant (median reported)', positiveInteger, 7)
   .option('--models <list>', `models to run, from ${MODELS.join(',')}`, modelList, [...MODELS])
+  .option('--variants <list>', 'only the rows whose name contains one of these comma-separated words (the bare row always runs)', (value: string) => value.split(',').map((word) => word.trim()))
   .parse()
-  .opts<{ rounds: number; models: ModelName[] }>();
+  .opts<{ rounds: number; models: ModelName[]; variants?: string[] }>();
+
+const chosen = (variants: readonly OptimizerVariant[]) =>
+  variants.filter((variant, i) => i === 0 || !options.variants || options.variants.some((word) => variant.name.includes(word)));
 
 /** What runs where: the MLP table (with the TensorBoard sink's row) on wasm and WebGPU; the two real models on WebGPU. */
 const tensorBoard = tensorBoardVariant();
@@ -57,7 +61,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
   if (choice.adapter) console.log(`\n${backend}: ${choice.adapter}`);
   for (const { model, spec, variants, backends } of plan) {
     if (!options.models.includes(model) || !backends.includes(backend)) continue;
-    const table = await benchVariants(spec, variants, { rounds: options.rounds });
+    const table = await benchVariants(spec, chosen(variants), { rounds: options.rounds });
     tables.push(table);
     console.log(`\n${formatTable(table)}\n(load average now ${loadavg()[0]!.toFixed(1)}; ${tf.memory().numTensors} tensors alive)`);
   }

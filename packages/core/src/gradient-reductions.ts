@@ -160,25 +160,17 @@ export class StepReductions implements GradientReductions {
         mode: maps.length === 2 ? 'difference' : 'square',
       } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
     }
-    // Parameters viewed as the same [rows, units] matrix are stacked and reduced together: a
-    // square and a batched ones·x² (a column sum without the transpose a sum over axis 0 makes on
-    // wasm) per group instead of per parameter; then each parameter's row is sliced into place.
-    const present = params.map(({ name }) => maps.every((map) => map[name]));
-    const groups = new Map<string, number[]>();
-    params.forEach((_, p) => {
-      if (!present[p]) return;
-      const key = `${rows[p]}x${units[p]}`;
-      groups.set(key, [...(groups.get(key) ?? []), p]);
-    });
+    // Per parameter, a square and ones·x² over its [rows, units] view: a column sum without the
+    // transpose a sum over axis 0 makes on wasm, and without copying the tensors into a stack.
     const rowOf = new Map<number, tf.Tensor>();
-    for (const positions of groups.values()) {
-      const [count, rowCount, unitCount] = [positions.length, rows[positions[0]!]!, units[positions[0]!]!];
-      const stacked = maps.map((map) => tf.stack(positions.map((p) => tf.reshape(map[params[p]!.name]!, [rowCount, unitCount]))));
-      const values = stacked.length === 2 ? tf.sub(stacked[0]!, stacked[1]!) : stacked[0]!;
-      const sums = tf.reshape(tf.matMul(tf.ones([count, 1, rowCount]), tf.square(values)), [count, unitCount]);
-      const padded = unitCount === width ? sums : tf.pad(sums, [[0, 0], [0, width - unitCount]]);
-      positions.forEach((p, i) => rowOf.set(p, count === 1 ? padded : tf.slice(padded, [i, 0], [1, width])));
-    }
+    params.forEach(({ name }, p) => {
+      if (!maps.every((map) => map[name])) return;
+      const [rowCount, unitCount] = [rows[p]!, units[p]!];
+      const view = (map: GradientMap) => tf.reshape(map[name]!, [rowCount, unitCount]);
+      const values = maps.length === 2 ? tf.sub(view(maps[0]!), view(maps[1]!)) : view(maps[0]!);
+      const sums = tf.matMul(tf.ones([1, rowCount]), tf.square(values));
+      rowOf.set(p, unitCount === width ? sums : tf.pad(sums, [[0, 0], [0, width - unitCount]]));
+    });
     return tf.concat(params.map((_, p) => rowOf.get(p) ?? tf.zeros([1, width]))) as tf.Tensor2D;
   }
 

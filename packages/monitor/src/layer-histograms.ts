@@ -3,8 +3,6 @@ import { BUCKET_COUNTS, TENSOR_STATS, useHistogramKernels } from './layer-histog
 import type { LayerGroup } from './layer-groups.js';
 import type { Histogram } from './monitor-record.js';
 
-/** Longest row the values are folded into (see `LayerHistograms`). */
-const MAX_ROW = 4096;
 /** Keeps the largest value inside the last bucket: x = max maps to B·(1 − 2⁻²⁰) < B. */
 const INSIDE_LAST = 1 - 2 ** -20;
 
@@ -15,17 +13,16 @@ interface Segment {
 }
 
 /**
- * Histograms of every layer's gradients and weights in one pass on the device: equal-width
- * buckets from each layer's min to its max, counted on the device (bucket counts, not values,
- * come back — a few numbers per layer in the step's single readback).
+ * Histograms of every layer's gradients and weights on the device: equal-width buckets from each
+ * layer's min to its max, counted on the device (bucket counts, not values, come back — a few
+ * numbers per layer in the step's single readback).
  *
- * How, in a fixed number of kernels whatever the number of layers: the flattened tensors are
- * concatenated and gathered into a [rows, R] matrix where each row belongs to one segment (a
- * layer's gradients or its weights), short rows padded with a copy of the segment's first value
- * (neutral for min and max; excluded from counts and sums). Row minima and maxima reduce to
- * segment minima and maxima through a gather (`gatherND`: no host reads on any backend); each value's bucket ⌊(x − min)·B/(max − min)⌋ is
- * counted with one `denseBincount` (padding and NaN land past its end and are not counted); a
- * gather and a sum add the rows of each segment. Static index tensors are built once.
+ * A segment is one layer's gradients or its weights (all its parameters). On WebGPU two WGSL passes
+ * over the values do it (see `layer-histograms-webgpu.ts`). Elsewhere, per tensor: its min, max
+ * and Σx, then each value's bucket ⌊(x − min)·B/(max − min)⌋ over its segment's range, counted
+ * with `denseBincount`, and the counts of a segment's tensors added: about a dozen reads and writes
+ * of each value, no copy of the values into one tensor. A NaN or ±Infinity stays in its segment
+ * (whose histogram `decode` drops).
  *
  * Output layout (`measure`), over the 2·L segments (gradients of layers 0…L−1, then their weights):
  * every segment's min, then every segment's max, then each segment's [counts (B), sum].
@@ -33,16 +30,9 @@ interface Segment {
 export class LayerHistograms {
   readonly buckets: number;
   private readonly segments: Segment[];
-  private readonly rowCount: number;
-  private readonly gatherIndex: tf.Tensor3D;
-  private readonly bucketBase: tf.Tensor2D;
-  private readonly realMask: tf.Tensor2D;
-  private readonly segmentRows: tf.Tensor3D;
-  private readonly segmentRowsOrZero: tf.Tensor3D;
-  private readonly rowSegment: tf.Tensor2D;
   /** denseBincount's "no weights" (count each value once). */
   private readonly noWeights: tf.Tensor1D;
-  /** Per tensor (gradients, then weights) its segment, for the WebGPU kernels. */
+  /** Per tensor (gradients, then weights) its segment. */
   private readonly tensorSegments: number[];
   /** Index tensors of the WebGPU path, made on first use there. */
   private deviceIndex?: { firstTensor: tf.Tensor1D; segmentTensors: tf.Tensor2D };
@@ -59,56 +49,12 @@ export class LayerHistograms {
       for (let i = 0; i < group.params.length; i++) size += sizes[parameter++]!;
       layerSizes.push(size);
     }
-    const total = layerSizes.reduce((a, b) => a + b, 0);
     this.segments = [];
     let start = 0;
     for (const length of [...layerSizes, ...layerSizes]) {
       this.segments.push({ start, length });
       start += length;
     }
-    const row = Math.max(1, Math.min(MAX_ROW, Math.max(...layerSizes)));
-    const gatherIndex: number[] = [];
-    const real: boolean[] = [];
-    const rowSegment: number[] = [];
-    const segmentRowLists: number[][] = [];
-    this.segments.forEach((segment, index) => {
-      const rows: number[] = [];
-      for (let offset = 0; offset < Math.max(segment.length, 1); offset += row) {
-        rows.push(rowSegment.length);
-        rowSegment.push(index);
-        for (let column = 0; column < row; column++) {
-          const isReal = offset + column < segment.length;
-          real.push(isReal);
-          gatherIndex.push(isReal ? segment.start + offset + column : Math.min(segment.start, Math.max(2 * total - 1, 0)));
-        }
-      }
-      segmentRowLists.push(rows);
-    });
-    const rowCount = rowSegment.length;
-    this.rowCount = rowCount;
-    const widest = Math.max(...segmentRowLists.map((rows) => rows.length));
-    const shape: [number, number] = [rowCount, row];
-    this.gatherIndex = tf.keep(tf.tensor3d(gatherIndex, [...shape, 1], 'int32'));
-    // Where a value's count goes in the flat bincount: (row + 1)·B + bucket (the first B counts are a
-    // trash row for NaN, see `measure`); padding goes past the end. Exact in float32 below 2²⁴.
-    this.bucketBase = tf.keep(
-      tf.tensor2d(real.map((isReal, i) => (isReal ? (Math.floor(i / row) + 1) * buckets : (rowCount + 1) * buckets)), shape, 'float32'),
-    );
-    this.realMask = tf.keep(tf.tensor2d(real.map((isReal) => (isReal ? 1 : 0)), shape, 'float32'));
-    const paddedRows = (index: (row: number) => number, pad: (rows: number[]) => number) =>
-      tf.keep(
-        tf.tensor3d(
-          segmentRowLists.flatMap((rows) => Array.from({ length: widest }, (_, i) => (i < rows.length ? index(rows[i]!) : pad(rows)))),
-          [this.segments.length, widest, 1],
-          'int32',
-        ),
-      );
-    // Each segment's rows, padded by repeating its first row (neutral for min and max) …
-    this.segmentRows = paddedRows((row) => row, (rows) => rows[0]!);
-    // … or its rows in `measure`'s per-row table (trash row first, an all-zero row last), padded
-    // by the zero row (neutral for sums). Rows are never mixed, so a NaN stays in its segment.
-    this.segmentRowsOrZero = paddedRows((row) => row + 1, () => rowCount + 1);
-    this.rowSegment = tf.keep(tf.tensor2d(rowSegment, [rowCount, 1], 'int32'));
     this.noWeights = tf.keep(tf.tensor1d([], 'float32'));
   }
 
@@ -117,30 +63,35 @@ export class LayerHistograms {
    * `groups.flatMap(g => g.params)` order; a missing gradient counts as zeros). Call inside `tidy`.
    */
   measure(gradients: readonly tf.Tensor[], weights: readonly tf.Tensor[]): tf.Tensor1D {
-    if (useHistogramKernels()) return this.measureOnDevice([...gradients, ...weights]);
+    const tensors = [...gradients, ...weights];
+    if (useHistogramKernels()) return this.measureOnDevice(tensors);
     const buckets = this.buckets;
-    const flat = tf.concat([...gradients, ...weights].map((tensor) => tf.reshape(tensor, [-1])));
-    // gatherND rather than gather: the wasm backend's gather reads every index on the host to check it.
-    const values = tf.gatherND(flat, this.gatherIndex) as tf.Tensor2D;
-    const segmentLow = tf.min(tf.gatherND(tf.min(values, 1), this.segmentRows), 1);
-    const segmentHigh = tf.max(tf.gatherND(tf.max(values, 1), this.segmentRows), 1);
-    const low = tf.gatherND(segmentLow, this.rowSegment) as tf.Tensor1D;
-    const range = tf.sub(tf.gatherND(segmentHigh, this.rowSegment), low);
-    const scale = tf.divNoNan(tf.scalar(buckets * INSIDE_LAST), range);
-    const position = tf.mul(tf.sub(values, tf.reshape(low, [-1, 1])), tf.reshape(scale, [-1, 1]));
-    // Bucket ⌊position⌋ of its row, at (row + 1)·B + bucket in one flat bincount (tfjs 4.22's WebGPU
-    // denseBincount miscounts 2-D inputs wider than `size`); padding sits past the end, which the
-    // bincount ignores. NaN (from NaN or ±Infinity values, whose layer `decode` drops) casts to 0 on
-    // cpu and wasm — the trash row — and to −2³¹ on WebGPU, hence the max with 0 there (int32 ops
-    // are slow on wasm, so only there).
-    let bucket = tf.cast(tf.add(tf.floor(position), this.bucketBase), 'int32');
-    if (tf.getBackend() === 'webgpu') bucket = tf.maximum(bucket, tf.scalar(0, 'int32'));
-    const rows = this.rowCount + 1;
-    const counts = tf.reshape(tf.denseBincount(tf.reshape(bucket, [-1]) as tf.Tensor1D, this.noWeights, rows * buckets), [rows, buckets]);
-    const rowSums = tf.concat([tf.zeros([1, 1]), tf.sum(tf.mul(values, this.realMask), 1, true)]);
-    const perRow = tf.concat([tf.concat([counts, rowSums], 1), tf.zeros([1, buckets + 1])]);
-    const perSegment = tf.sum(tf.gatherND(perRow, this.segmentRowsOrZero), 1);
-    return tf.concat([segmentLow, segmentHigh, tf.reshape(perSegment, [-1])]) as tf.Tensor1D;
+    const lows: tf.Tensor[] = [];
+    const highs: tf.Tensor[] = [];
+    const rows: tf.Tensor[] = [];
+    this.segments.forEach((_, segment) => {
+      const members = tensors.filter((tensor, t) => this.tensorSegments[t] === segment && tensor.size > 0).map((tensor) => tf.reshape(tensor, [-1]));
+      if (members.length === 0) {
+        lows.push(tf.scalar(0));
+        highs.push(tf.scalar(0));
+        rows.push(tf.zeros([buckets + 1]));
+        return;
+      }
+      const combine = (parts: tf.Tensor[], reduce: (x: tf.Tensor) => tf.Tensor) => (parts.length === 1 ? parts[0]! : reduce(tf.stack(parts)));
+      const low = combine(members.map((member) => tf.min(member)), tf.min);
+      const high = combine(members.map((member) => tf.max(member)), tf.max);
+      const scale = tf.divNoNan(tf.scalar(buckets * INSIDE_LAST), tf.sub(high, low));
+      // NaN positions (from NaN or ±Infinity values, whose segment `decode` drops) cast to some
+      // integer; a bincount ignores those outside [0, B).
+      const counts = members.map((member) =>
+        tf.denseBincount(tf.cast(tf.floor(tf.mul(tf.sub(member, low), scale)), 'int32') as tf.Tensor1D, this.noWeights, buckets),
+      );
+      const sum = combine(members.map((member) => tf.sum(member)), tf.sum);
+      lows.push(low);
+      highs.push(high);
+      rows.push(tf.concat([counts.length === 1 ? counts[0]! : tf.addN(counts), tf.reshape(sum, [1])]));
+    });
+    return tf.concat([tf.stack(lows), tf.stack(highs), ...rows]) as tf.Tensor1D;
   }
 
   /**
@@ -222,7 +173,7 @@ export class LayerHistograms {
 
   /** Frees the static index tensors. */
   dispose(): void {
-    tf.dispose([this.gatherIndex, this.bucketBase, this.realMask, this.segmentRows, this.segmentRowsOrZero, this.rowSegment, this.noWeights]);
+    this.noWeights.dispose();
     if (this.deviceIndex) tf.dispose([this.deviceIndex.firstTensor, this.deviceIndex.segmentTensors]);
     this.deviceIndex = undefined;
   }

@@ -16,7 +16,7 @@ export interface StepTiming {
   name: string;
   /** Median milliseconds per step over the rounds. */
   msPerStep: number;
-  /** `msPerStep` divided by the first variant's (the baseline). */
+  /** This variant's time over the first variant's (the baseline) in the same round, median over rounds. */
   ratio: number;
   /**
    * Median CPU milliseconds per step of the whole process (every thread: wasm, and WebGPU through
@@ -24,7 +24,7 @@ export interface StepTiming {
    * time it barely moves when other processes load the machine.
    */
   cpuMsPerStep?: number;
-  /** `cpuMsPerStep` divided by the first variant's. */
+  /** The CPU time over the baseline's in the same round, median over rounds. */
   cpuRatio?: number;
 }
 
@@ -36,7 +36,8 @@ function cpuMilliseconds(): number | undefined {
 
 /**
  * Times several step variants in one run, interleaved round by round (so drift and background load
- * hit every variant alike), and reports the median ms/step of each and its ratio to the first.
+ * hit every variant alike), and reports the median ms/step of each and its ratio to the first
+ * (paired by round).
  *
  * Each round runs `stepsPerRound` steps of every variant in turn, then reads the last result back
  * (asynchronously) so GPU work is counted. `warmupRounds` rounds are run first and discarded.
@@ -79,13 +80,16 @@ export async function compareStepTimes(
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   };
+  // Ratios are paired: the median over rounds of (this variant's time / the baseline's time in the
+  // same round), so slow drifts of the machine's load cancel within a round.
+  const pairedRatio = (values: number[][], i: number) => median(values[i]!.map((value, round) => value / values[0]![round]!));
   const medians = samples.map(median);
   const cpuMedians = cpuSamples.every((values) => values.length > 0) ? cpuSamples.map(median) : undefined;
   return variants.map((variant, i) => ({
     name: variant.name,
     msPerStep: medians[i]!,
-    ratio: medians[i]! / medians[0]!,
-    ...(cpuMedians ? { cpuMsPerStep: cpuMedians[i]!, cpuRatio: cpuMedians[i]! / cpuMedians[0]! } : {}),
+    ratio: pairedRatio(samples, i),
+    ...(cpuMedians ? { cpuMsPerStep: cpuMedians[i]!, cpuRatio: pairedRatio(cpuSamples, i) } : {}),
   }));
 }
 
