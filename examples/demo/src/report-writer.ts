@@ -16,7 +16,8 @@ import type { RunResult } from './run-configuration.js';
 
 /** Formats a number for the results table: 3 significant digits, exponent form when far from 1. */
 export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
+  // JSON stores NaN as null: a report re-written from merged JSON (--depth-runs, --sequence-runs) passes it back.
+  if (typeof value !== 'number' || Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (value === 0) return '0';
   const magnitude = Math.abs(value);

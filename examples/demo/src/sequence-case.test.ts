@@ -63,3 +63,10 @@ it('mergeSequenceRuns: a fresh run replaces the earlier one of its scheme, in re
   const merged = mergeSequenceRuns([run('lstm', 0.2), run('normal', Number.NaN)], [run('normal', 0.45), run('orthogonal', 0.18)]);
   expect(merged.map((entry) => [entry.scheme, entry.testMse])).toEqual([['normal', 0.45], ['orthogonal', 0.18], ['lstm', 0.2]]);
 });
+
+it('formatNumber shows NaN read back from JSON (null) as NaN, not −∞', async () => {
+  const { formatNumber } = await import('./report-writer.js');
+  const roundTripped = (JSON.parse(JSON.stringify({ mse: Number.NaN })) as { mse: number }).mse;
+  expect(formatNumber(roundTripped)).toBe('NaN');
+  expect(formatNumber(Number.NEGATIVE_INFINITY)).toBe('−∞');
+});
