@@ -7,6 +7,7 @@ import {
   describeBackends,
   expectNoLeak,
   regressionData,
+  seededRandom,
   testBackends,
 } from '@gs/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -18,24 +19,13 @@ import { variablesOf } from './test-utils.js';
 
 const backends = await testBackends();
 
-/** A small deterministic generator (mulberry32), so the expected buckets are known on the host. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `size` float32 values between `low` and `high` (both present) whose buckets are known without
  * rounding doubt: each value sits in the middle 80 % of a randomly chosen bucket.
  */
 function valuesWithKnownBuckets(size: number, low: number, high: number, buckets: number, seed: number) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const width = (high - low) / buckets;
   const counts = new Array<number>(buckets).fill(0);
   const values = Array.from({ length: size }, (_, i) => {

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '@gs/core';
 import type { BackendName } from '@gs/backends';
+import { seededRandom } from '@gs/testing';
 import type { ExpectedSource, ExpectedVerdict } from './corpus-models.js';
 
 /** Inputs and targets (one target tensor per output). */
@@ -109,7 +110,7 @@ function digitsLike(samples = 64, seed = 5): HeldOutData {
 /** tfjs-examples addition-rnn: "ab+cd" → "sum" as one-hot characters (vocabulary "0123456789+ "). */
 function additionLike(samples = 64, seed = 7): HeldOutData {
   const chars = '0123456789+ ';
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const encode = (text: string) => [...text].map((char) => chars.indexOf(char));
   const questions: number[][] = [];
   const answers: number[][] = [];
@@ -167,17 +168,6 @@ function lowRankImages(samples = 128, seed = 15): HeldOutData {
   });
 }
 
-/** A seeded uniform generator in [0, 1) (mulberry32): the runner puts it in place of Math.random. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sequential MLP: `hidden` Dense layers of `units` with `activation` (other Dense options as given), then a head. */
 function mlp(options: {

@@ -3,10 +3,11 @@
 // with the default detectors, and returns what the monitor concluded. Test-only.
 import * as tf from '@tensorflow/tfjs';
 import { createTrainer, stabilize } from '@gs/core';
+import { seededRandom } from '@gs/testing';
 import type { DetectorEvent } from '../detector.js';
 import { monitor } from '../monitor.js';
 import { PROBE_SIZE, margins, type CorpusOutcome } from './run-corpus-entry.js';
-import { mulberry32, type HeldOutEntry } from './held-out-models.js';
+import { type HeldOutEntry } from './held-out-models.js';
 
 /**
  * Runs `body` with Math.random replaced by a seeded generator: tfjs's unseeded initializers,
@@ -15,7 +16,7 @@ import { mulberry32, type HeldOutEntry } from './held-out-models.js';
  */
 export async function withSeededRandom<T>(seed: number, body: () => Promise<T>): Promise<T> {
   const original = Math.random;
-  Math.random = mulberry32(seed);
+  Math.random = seededRandom(seed);
   try {
     return await body();
   } finally {
