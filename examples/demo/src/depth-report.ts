@@ -22,14 +22,14 @@ export function depthTable(records: readonly DepthRecord[]): string {
       SCHEME_TITLES[record.scheme],
       `${(record.testAccuracy * 100).toFixed(1)} %`,
       formatNumber(record.finalLoss),
-      `${record.optimizer} ${record.learningRate}`,
+      `${record.optimizer} ${record.learningRate}${record.schedule === 'cosine' ? ', cosine decay to 0' : ''}`,
       `${record.steps} × ${record.batchSize}`,
       `${formatNumber(record.jacobian.meanSquaredSingularValue)} / ${formatNumber(record.jacobian.squaredSingularValueVariance)}`,
       `${record.backend}, ${record.seconds.toFixed(0)} s`,
     ].join(' | '),
   );
   return [
-    '| depth | net | test accuracy | final loss | optimizer, learning rate | steps × batch | Jacobian at init: mean s² / Var(s²) | backend, time |',
+    '| depth | net | test accuracy | final loss | optimizer, learning rate, schedule | steps × batch | Jacobian at init: mean s² / Var(s²) | backend, time |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
