@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { countKernelLaunches, describeBackends, expectClose, testBackends } from '@gs/testing';
+import { countKernelLaunches, expectClose, testBackends } from '@gs/testing';
 import { expect, it } from 'vitest';
 import type { GradientMap } from './plugin.js';
-import { SHAPES, gradients, makeScope, unitSums, values } from './test-utils.js';
+import { SHAPES, describeBothPaths, gradients, makeScope, unitSums, values } from './test-utils.js';
 
-describeBackends('ctx.reductions', await testBackends(), (backend) => {
+describeBothPaths('ctx.reductions', await testBackends(), (backend) => {
   it('gives per-parameter and per-unit Σx² of every shape, a missing gradient as zeros', async () => {
     const { ctx, dispose } = makeScope();
     const grads = gradients();

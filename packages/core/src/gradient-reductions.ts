@@ -4,7 +4,8 @@ import type { GradientScalings } from './scaled-gradients.js';
 import { selectIf } from './select-if.js';
 import { sumOfSquares } from './sum-of-squares.js';
 import type { UnitLayout } from './unit-layout.js';
-import { UNIT_SQUARED_NORMS, useWebGPUKernels } from './webgpu-kernels.js';
+import { useFusedKernels } from './fused-kernels.js';
+import { UNIT_SQUARED_NORMS } from './kernel-names.js';
 
 /**
  * Reductions over every parameter at once, computed once per step and shared by every plugin that
@@ -14,9 +15,9 @@ import { UNIT_SQUARED_NORMS, useWebGPUKernels } from './webgpu-kernels.js';
  *
  * Results are memoized per map for the step (a map with the same tensors counts as the same map),
  * and derived without reading the tensors again for maps from `ctx.scaleGradients` and
- * `ctx.zeroGradientsIf`: ‖s·g‖² = s²‖g‖². On WebGPU the unit-wise sums of all parameters take one
- * dispatch per seven tensors. The tensors returned belong to core until the end of the step: read
- * them, record them, never dispose them.
+ * `ctx.zeroGradientsIf`: ‖s·g‖² = s²‖g‖². The unit-wise sums of all parameters take one kernel on
+ * wasm and cpu and one dispatch per seven tensors on WebGPU. The tensors returned belong to core
+ * until the end of the step: read them, record them, never dispose them.
  *
  * Non-finite values propagate: a NaN or ±Infinity entry makes its unit's and its parameter's sum
  * non-finite, and so does a tensor whose squared norm overflows float32 (‖x‖ > ~1.8e19).
@@ -60,8 +61,8 @@ export class StepReductions implements GradientReductions {
 
   /**
    * @param unitsFirst compute a map's per-parameter sums from its per-unit sums, as when a plugin
-   *   later in the step asks for those (core passes whether the previous step did); WebGPU always
-   *   does, its unit-sum kernel being the cheaper pass.
+   *   later in the step asks for those (core passes whether the previous step did); with the fused
+   *   kernels (wasm, cpu, WebGPU) always, their unit-sum pass being the cheaper one.
    */
   constructor(
     readonly layout: UnitLayout,
@@ -79,7 +80,7 @@ export class StepReductions implements GradientReductions {
       tf.tidy(() => {
         if (scaling?.factor?.rank === 2 || this.unitSquared.has(key)) return tf.sum(this.unitSquaredNorms(key), 1) as tf.Tensor1D;
         if (scaling) return zeroed(scaling.zero, scaled(this.squaredNorms(scaling.base), scaling.factor)) as tf.Tensor1D;
-        if (this.unitsFirst || useWebGPUKernels()) return tf.sum(this.unitSquaredNorms(key), 1) as tf.Tensor1D;
+        if (this.unitsFirst || useFusedKernels()) return tf.sum(this.unitSquaredNorms(key), 1) as tf.Tensor1D;
         return tf.stack(this.layout.params.map(({ name }) => (key[name] ? sumOfSquares(key[name]!) : tf.scalar(0)))) as tf.Tensor1D;
       }),
     );
@@ -111,7 +112,7 @@ export class StepReductions implements GradientReductions {
     if (known) return known;
     const result = this.scalings.keep(
       tf.tidy(() => {
-        if (useWebGPUKernels()) return tf.sum(this.computeUnits([key, reference]), 1) as tf.Tensor1D;
+        if (useFusedKernels()) return tf.sum(this.computeUnits([key, reference]), 1) as tf.Tensor1D;
         return tf.stack(
           this.layout.params.map(({ name }) => {
             const a = key[name];
@@ -144,7 +145,7 @@ export class StepReductions implements GradientReductions {
   /** Per-unit Σx² (one map) or Σ(a − b)² (two maps) of every parameter, as `[P, width]`. */
   private computeUnits(maps: GradientMap[]): tf.Tensor2D {
     const { params, units, rows, width } = this.layout;
-    if (useWebGPUKernels()) {
+    if (useFusedKernels()) {
       this.zerosRow ??= this.scalings.keep(tf.zeros([1]));
       const inputs: Record<string, tf.Tensor> = {};
       const present = params.map(({ name }) => maps.every((map) => map[name]));

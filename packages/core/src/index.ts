@@ -28,6 +28,7 @@ export {
   type VariableGradients,
 } from './stabilized-optimizer.js';
 export { selectIf } from './select-if.js';
+export { FUSED_KERNELS_FLAG } from './kernel-names.js';
 export { createStepContext, type StandaloneStep, type StepScopeOptions } from './step-scope.js';
 export { sumOfSquares } from './sum-of-squares.js';
 export { UnitLayout } from './unit-layout.js';

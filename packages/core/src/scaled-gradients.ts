@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { GradientMap } from './plugin.js';
 import { ConditionalSelect } from './select-if.js';
 import type { UnitLayout } from './unit-layout.js';
-import { SCALE_GRADIENTS, scaleInPlace, useMultiOutputKernels } from './webgpu-kernels.js';
+import { useMultiOutputKernels } from './fused-kernels.js';
+import { SCALE_GRADIENTS } from './kernel-names.js';
+import { scaleInPlace } from './webgpu-kernels.js';
 
 /**
  * A gradient map waiting to be scaled: every gradient is `zero ? 0 : base · factor`, where
@@ -18,7 +20,8 @@ export interface Scaling {
 /**
  * The gradient scalings of one step (`ctx.scaleGradients`, `ctx.zeroGradientsIf`), kept lazy:
  * a scaled map's entries are computed only when read, and the chain of scalings on a map becomes
- * one kernel per gradient on WebGPU (and one multiply plus, when zeroing, one select elsewhere).
+ * one kernel for all gradients on wasm and cpu, one per three gradients on WebGPU (and one multiply
+ * plus, when zeroing, one select elsewhere).
  * Reductions of a scaled map are derived from its base's without reading the gradients again.
  * Every tensor made here is kept until `dispose()` at the end of the step.
  */
@@ -89,7 +92,7 @@ export class GradientScalings {
 
   /**
    * Computes every not yet computed gradient of a lazily scaled map at once (what the optimizer
-   * receives): on WebGPU three gradients per dispatch, elsewhere a multiply and a select each.
+   * receives) with the fused kernel: on wasm and cpu all in one kernel, on WebGPU three per dispatch.
    */
   materializeAll(grads: GradientMap): void {
     const scaling = this.scalingOf(grads);
@@ -150,7 +153,7 @@ export class GradientScalings {
     );
   }
 
-  /** `SCALE_GRADIENTS` on WebGPU: the gradients of `names`, each after the whole chain of scalings. */
+  /** `SCALE_GRADIENTS`: the gradients of `names`, each after the whole chain of scalings. */
   private scaleOnDevice({ base, factor, zero }: Scaling, names: string[]): tf.Tensor[] {
     const inputs: Record<string, tf.Tensor> = {
       factors: factor ?? tf.ones([1]),
@@ -169,7 +172,7 @@ export class GradientScalings {
     return outputs.map((output) => this.keep(output));
   }
 
-  /** One gradient of a scaled map: on WebGPU one dispatch, else a multiply and a select. */
+  /** One gradient of a scaled map: one fused kernel where there is one, else a multiply and a select. */
   private materialize(scaling: Scaling, name: string): tf.Tensor {
     const { base, factor, zero } = scaling;
     const gradient = base[name]!;

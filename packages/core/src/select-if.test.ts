@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { countKernelLaunches, describeBackends, testBackends } from '@gs/testing';
+import { countKernelLaunches, testBackends } from '@gs/testing';
 import { expect, it } from 'vitest';
 import { ConditionalSelect, selectIf } from './select-if.js';
+import { describeBothPaths } from './test-utils.js';
 
 const bits = async (x: tf.Tensor) => Array.from(new Uint32Array((await x.data() as Float32Array).buffer));
 
-describeBackends('selectIf', await testBackends(), (backend) => {
+describeBothPaths('selectIf', await testBackends(), (backend, fused) => {
   it('picks one side bit for bit (NaN, ±Infinity, −0) for boolean and 0/1 conditions, in any shape', async () => {
     const a = tf.tensor2d([[Number.NaN, -0, 1.5], [Number.POSITIVE_INFINITY, -2, 3]]);
     const b = tf.tensor2d([[0, 0, 0], [Number.NEGATIVE_INFINITY, Number.NaN, -0]]);
@@ -27,15 +28,26 @@ describeBackends('selectIf', await testBackends(), (backend) => {
     expect(() => selectIf(tf.scalar(1), [1, 2] as unknown as tf.Tensor, tf.ones([2]))).toThrow(/selectIf: whenTrue must be a tf.Tensor/);
   });
 
-  it('broadcasts a condition once per shape for many selects (WebGPU: one kernel each)', async () => {
+  it('selects whole tensors with one kernel each (wasm, cpu: copying nothing), or broadcasts the condition once per shape', async () => {
     const condition = tf.greater(tf.scalar(2), 1);
-    const tensors = [tf.ones([64, 8]), tf.ones([64, 8]), tf.ones([8]), tf.ones([64, 8])];
+    const pairs = [[tf.ones([64, 8]), tf.zeros([64, 8])], [tf.ones([8]), tf.zeros([8])], [tf.ones([64, 8]), tf.zeros([64, 8])]] as const;
     const selects = new ConditionalSelect();
-    const launches = await countKernelLaunches(() => tf.tidy(() => tensors.forEach((t) => selects.select(condition, t, t))));
-    const selectKernels = launches.byName.find(([name]) => name === 'Select')?.[1];
-    expect(selectKernels).toBe(tensors.length);
-    // Two shapes: the condition is broadcast twice (zeros, add, not-equal each) where it must be.
-    if (backend === 'webgpu') expect(launches.dispatches).toBe(tensors.length);
-    else expect(launches.kernels - tensors.length).toBeLessThanOrEqual(2 * 4 + 2);
+    const launches = await countKernelLaunches(() => tf.tidy(() => pairs.forEach(([t, e]) => selects.select(condition, t, e))));
+    const kernels = new Map(launches.byName);
+    if (backend === 'webgpu') {
+      expect(kernels.get('Select')).toBe(pairs.length);
+      expect(launches.dispatches).toBe(pairs.length);
+    } else if (fused) {
+      expect(kernels.get('GradientStabilitySelectMany')).toBe(pairs.length);
+      expect(launches.kernels).toBe(pairs.length);
+      // The chosen side itself: same data, nothing copied.
+      const [t, e] = pairs[0];
+      expect(selects.select(condition, t, e).dataId).toBe(t.dataId);
+      expect(selects.select(tf.scalar(0), t, e).dataId).toBe(e.dataId);
+    } else {
+      expect(kernels.get('Select')).toBe(pairs.length);
+      // Two shapes: the condition is broadcast twice (zeros, add, not-equal each).
+      expect(launches.kernels - pairs.length).toBeLessThanOrEqual(2 * 4 + 2);
+    }
   });
 });

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { useHostKernels } from './host-kernels.js';
+import { SELECT_MANY } from './kernel-names.js';
 import { invalidOption, requireTensor } from './validate.js';
 
 /**
@@ -6,10 +8,10 @@ import { invalidOption, requireTensor } from './validate.js';
  * 0/1 `condition` decided on the device: no host sync, bit-exact (each entry is copied from one
  * side, so NaN, ±Infinity and −0 pass unchanged). `whenTrue` and `whenFalse` have the same shape.
  *
- * One `Select` kernel on WebGPU, whose select program reads a one-element condition per row.
- * Elsewhere the condition is first broadcast to the full shape with element-wise kernels, and
- * `Select` runs on that; `tf.where` is avoided because its broadcast goes through `Tile` and, on
- * wasm, copies both sides.
+ * On wasm and cpu one kernel that returns the chosen tensor itself (nothing is copied); on WebGPU
+ * one `Select` kernel, whose select program reads a one-element condition per row. Elsewhere the
+ * condition is first broadcast to the full shape with element-wise kernels, and `Select` runs on
+ * that; `tf.where` is avoided because its broadcast goes through `Tile` and copies both sides.
  *
  * @example
  * variable.assign(selectIf(skip, before, variable)); // undo an update when `skip` holds
@@ -23,8 +25,8 @@ export function selectIf(condition: tf.Tensor, whenTrue: tf.Tensor, whenFalse: t
 }
 
 /**
- * `selectIf` for many tensors under the same conditions: each condition is broadcast once per
- * shape (WebGPU needs no broadcast), and zeros are made once per shape. The caller keeps the
+ * `selectIf` for many tensors under the same conditions: where a condition must be broadcast
+ * (not on wasm, cpu or WebGPU), once per shape, and zeros are made once per shape. The caller keeps the
  * tensors it makes alive (run it inside one `tf.tidy`, or `keep` and dispose them).
  */
 export class ConditionalSelect {
@@ -39,6 +41,9 @@ export class ConditionalSelect {
     if (condition.size !== 1) throw new Error(`selectIf: condition must have one element, got shape [${condition.shape}]`);
     if (!tf.util.arraysEqual(whenTrue.shape, whenFalse.shape)) {
       throw new Error(`selectIf: whenTrue [${whenTrue.shape}] and whenFalse [${whenFalse.shape}] must have the same shape`);
+    }
+    if (useHostKernels()) {
+      return (tf.engine().runKernel(SELECT_MANY, { condition, t0: whenTrue, e0: whenFalse }) as tf.Tensor[])[0]!;
     }
     if (tf.getBackend() === 'webgpu') {
       return tf.tidy(() => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GradientMap, StabilityPlugin, StepReport } from './plugin.js';
 import { StabilizedOptimizer, stabilize } from './stabilized-optimizer.js';
 import { createTrainer } from './trainer.js';
+import { describeBothPaths } from './test-utils.js';
 
 const backends = await testBackends();
 
@@ -249,7 +250,7 @@ describeBackends('createTrainer', backends, () => {
   });
 });
 
-describeBackends('step path', backends, (backend) => {
+describeBothPaths('step path', backends, (backend) => {
   it('makes no host sync inside a step and one readback per reported step', async () => {
     const reports: StepReport[] = [];
     const w = tf.variable(tf.randomNormal([8, 8], 0, 1, 'float32', 1), true, `sync_test_${backend}/kernel`);

@@ -13,7 +13,9 @@ import { StepRecorder } from './step-recorder.js';
 import type { ConditionalSelect } from './select-if.js';
 import { StepScope } from './step-scope.js';
 import { UnitLayout } from './unit-layout.js';
-import { restoreInPlace, SELECT_MANY, useMultiOutputKernels } from './webgpu-kernels.js';
+import { useMultiOutputKernels } from './fused-kernels.js';
+import { SELECT_MANY } from './kernel-names.js';
+import { restoreInPlace } from './webgpu-kernels.js';
 import { validatePlugins, type PluginSlot } from './plugin-list.js';
 import { invalidOption, requireInteger, requireModel, requireOptimizer, requireOptions } from './validate.js';
 
@@ -83,10 +85,11 @@ function validateGradientMap(output: unknown, input: GradientMap, key: string, u
 }
 
 /**
- * `variable ← condition ? before : variable` for every variable, bit for bit: on WebGPU in place,
- * three variables per dispatch doing no work unless the condition holds (or, when a variable's new
- * data is shared, two selects per dispatch into new tensors), elsewhere one select each (the
- * condition broadcast once per shape).
+ * `variable ← condition ? before : variable` for every variable, bit for bit: on wasm and cpu one
+ * kernel that hands each variable the chosen data (nothing copied); on WebGPU in place, three
+ * variables per dispatch doing no work unless the condition holds (or, when a variable's new data
+ * is shared, two selects per dispatch into new tensors); elsewhere one select each (the condition
+ * broadcast once per shape).
  */
 function restoreIf(condition: tf.Tensor, variables: tf.Variable[], before: tf.Tensor[], selects: ConditionalSelect): void {
   if (restoreInPlace(condition, variables, before)) return;

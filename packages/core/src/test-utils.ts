@@ -1,5 +1,8 @@
 // Test helpers for core: a step scope over variables of every unit shape, as a transform hook sees it.
 import * as tf from '@tensorflow/tfjs';
+import { describeBackends } from '@gs/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { FUSED_KERNELS_FLAG } from './kernel-names.js';
 import { describeVariables } from './param-info.js';
 import type { GradientMap } from './plugin.js';
 import { StepScope } from './step-scope.js';
@@ -49,3 +52,23 @@ export function gradients(names = Object.keys(SHAPES), offset = 3): GradientMap 
   return Object.fromEntries(names.map((name, p) => [name, tf.tensor(values(SHAPES[name]!, p + offset), SHAPES[name])]));
 }
 
+
+/**
+ * Declares `body` once per backend on each path of the step: with core's fused kernels (the
+ * default) and on plain tfjs ops (`GS_FUSED_KERNELS` off, as on backends without the kernels).
+ */
+export function describeBothPaths(
+  title: string,
+  backends: Parameters<typeof describeBackends>[1],
+  body: (backend: Parameters<typeof describeBackends>[1][number], fused: boolean) => void,
+): void {
+  for (const fused of [true, false]) {
+    describeBackends(fused ? title : `${title} (tfjs ops)`, backends, (backend) => {
+      if (!fused) {
+        beforeAll(() => tf.env().set(FUSED_KERNELS_FLAG, false));
+        afterAll(() => tf.env().set(FUSED_KERNELS_FLAG, true));
+      }
+      body(backend, fused);
+    });
+  }
+}

@@ -4,25 +4,17 @@ import * as tf from '@tensorflow/tfjs';
 // interface (a program object with WGSL `getUserCode()`, run by `backend.runWebGPUProgram`). They
 // fuse what tfjs ops cannot: Σx² per output unit of many tensors in one dispatch, and a gradient's
 // whole chain of scalings in one pass. They are registered with tfjs only when the backend is
-// webgpu (`useWebGPUKernels()`); every caller keeps a tfjs-op path for the other backends, which
-// the tests compare against.
+// webgpu (`useWebGPUKernels()`); host-kernels.ts implements the same kernels for wasm and cpu, and
+// callers keep a tfjs-op path for the other backends, which the tests compare against.
 
-/** Kernel name: per-unit Σx² (or Σ(a−b)²) of many tensors into one `[tensors, width]` matrix. */
-export const UNIT_SQUARED_NORMS = 'GradientStabilityUnitSquaredNorms';
-/** Kernel name: `zero ? 0 : x_i · factors[offset_i + j mod units_i]` for many gradients, three per dispatch. */
-export const SCALE_GRADIENTS = 'GradientStabilityScaleGradients';
-/** Kernel name: `condition ? t_i : e_i` for many pairs of float32 tensors, two per dispatch. */
-export const SELECT_MANY = 'GradientStabilitySelectMany';
-
-/** Attributes of `UNIT_SQUARED_NORMS`: per tensor (or pair) its rows and units, and the output width. */
-export interface UnitSquaredNormsAttrs {
-  units: number[];
-  rows: number[];
-  width: number;
-  /** `'square'`: inputs x0, x1, …; `'difference'`: pairs (x0 − x1), (x2 − x3), …. */
-  mode: 'square' | 'difference';
-}
-
+import {
+  SCALE_GRADIENTS,
+  SELECT_MANY,
+  UNIT_SQUARED_NORMS,
+  type ScaleGradientsAttrs,
+  type UnitSquaredNormsAttrs,
+  fusedKernelsEnabled,
+} from './kernel-names.js';
 
 interface TensorInfoLike {
   dataId: object;
@@ -281,12 +273,6 @@ function dispatchInGroups<T>(
   return outputs;
 }
 
-/** Attributes of `SCALE_GRADIENTS`: per gradient where its factors start and its units. */
-export interface ScaleGradientsAttrs {
-  offsets: number[];
-  units: number[];
-}
-
 function scaleGradients({
   inputs,
   backend,
@@ -473,11 +459,11 @@ export function scaleInPlace(items: readonly InPlaceScaling[], factors: tf.Tenso
 
 /**
  * Whether the step path may use the custom WebGPU kernels: true when the current backend is
- * webgpu, registering them with tfjs on first use. On any other backend, false (callers use tfjs
- * ops).
+ * webgpu, registering them with tfjs on first use. On any other backend, or with the
+ * `GS_FUSED_KERNELS` flag off, false (callers use tfjs ops).
  */
 export function useWebGPUKernels(): boolean {
-  if (tf.getBackend() !== 'webgpu') return false;
+  if (tf.getBackend() !== 'webgpu' || !fusedKernelsEnabled()) return false;
   const backend = tf.backend() as unknown as Partial<WebGPUBackendLike>;
   if (typeof backend.runWebGPUProgram !== 'function' || !backend.device) return false;
   const kernels: [string, (args: never) => TensorInfoLike | TensorInfoLike[]][] = [
@@ -494,9 +480,9 @@ export function useWebGPUKernels(): boolean {
 }
 
 /**
- * Whether `SCALE_GRADIENTS` and `SELECT_MANY` can run now: the custom kernels are in use and the
- * backend allows multi-output dispatches (not while tfjs times kernels).
+ * Whether core may record its own multi-output dispatches on the current WebGPU backend (not while
+ * tfjs times kernels).
  */
-export function useMultiOutputKernels(): boolean {
-  return useWebGPUKernels() && rawBackend(tf.backend() as unknown as WebGPUBackendLike) !== undefined;
+export function webGPUDispatchesAllowed(): boolean {
+  return rawBackend(tf.backend() as unknown as WebGPUBackendLike) !== undefined;
 }
