@@ -21,9 +21,9 @@ export async function runDepthView(
 ): Promise<DepthRecord[]> {
   const base = { depth: size.depth, width: size.width, steps: size.steps, batchSize: 64, seed: 1 };
   const configurations: DepthConfiguration[] = [
-    { ...base, id: `plain-critical-${size.depth}`, scheme: 'critical', residual: false, optimizer: 'momentum', learningRate: defaultLearningRate('critical', size.depth) },
-    { ...base, id: `plain-default-${size.depth}`, scheme: 'default', residual: false, optimizer: 'momentum', learningRate: defaultLearningRate('default', size.depth) },
-    { ...base, id: `residual-reZero-${size.depth}`, scheme: 'reZero', residual: true, optimizer: 'adam', learningRate: defaultLearningRate('reZero', size.depth) },
+    { ...base, id: `plain-critical-${size.depth}`, scheme: 'critical', residual: false, optimizer: 'momentum', learningRate: defaultLearningRate('critical', size.depth), schedule: 'cosine' },
+    { ...base, id: `plain-default-${size.depth}`, scheme: 'default', residual: false, optimizer: 'momentum', learningRate: defaultLearningRate('default', size.depth), schedule: 'cosine' },
+    { ...base, id: `residual-reZero-${size.depth}`, scheme: 'reZero', residual: true, optimizer: 'adam', learningRate: defaultLearningRate('reZero', size.depth), schedule: 'constant' },
   ];
   const records: DepthRecord[] = [];
   for (const configuration of configurations) {

@@ -20,17 +20,18 @@ export function depthTable(records: readonly DepthRecord[]): string {
     [
       record.depth,
       SCHEME_TITLES[record.scheme],
+      record.width,
       `${(record.testAccuracy * 100).toFixed(1)} %`,
       formatNumber(record.finalLoss),
-      `${record.optimizer} ${record.learningRate}`,
+      `${record.optimizer} ${record.learningRate}${record.schedule === 'cosine' ? ', cosine decay to 0' : ''}`,
       `${record.steps} × ${record.batchSize}`,
       `${formatNumber(record.jacobian.meanSquaredSingularValue)} / ${formatNumber(record.jacobian.squaredSingularValueVariance)}`,
       `${record.backend}, ${record.seconds.toFixed(0)} s`,
     ].join(' | '),
   );
   return [
-    '| depth | net | test accuracy | final loss | optimizer, learning rate | steps × batch | Jacobian at init: mean s² / Var(s²) | backend, time |',
-    '|---|---|---|---|---|---|---|---|',
+    '| depth | net | width | test accuracy | final loss | optimizer, learning rate, schedule | steps × batch | Jacobian at init: mean s² / Var(s²) | backend, time |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }
@@ -69,7 +70,7 @@ export async function writeDepthReport(directory: string, records: readonly Dept
   await writeFile(join(directory, 'charts', 'depth-test-accuracy.svg'), await renderSvg(accuracies));
   const markdown = `# Depth records
 
-Plain tanh MLPs (width ${records[0]?.width ?? '?'}, no shortcuts, no normalization) and residual ReLU MLPs
+Plain tanh MLPs (no shortcuts, no normalization) and residual ReLU MLPs
 (\`residualMlp\`, 2 Dense layers per block) trained on the digits (pixels standardized to mean 0,
 variance 1). "Depth" counts the hidden Dense layers. ${options.budget} Learning rates: ${options.learningRates}.
 

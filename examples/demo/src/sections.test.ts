@@ -43,7 +43,7 @@ it('--only atlas,depth,sequence writes atlas.json, depth.json and sequence.json 
       expect(record.backend).toBe('wasm');
       expect(record.depth).toBe(4);
     }
-    expect(readFileSync(join(out, 'depth.md'), 'utf8')).toContain('| depth | net | test accuracy');
+    expect(readFileSync(join(out, 'depth.md'), 'utf8')).toContain('| depth | net | width | test accuracy');
     const sequence = JSON.parse(readFileSync(join(out, 'sequence.json'), 'utf8')) as { runs: Array<{ scheme: string; timestepGradientNorms: number[] }> };
     expect(sequence.runs.map((run) => run.scheme)).toEqual(['normal', 'chaotic', 'chaotic-clip', 'orthogonal', 'identity-relu', 'lstm', 'lstm-chrono']);
     for (const run of sequence.runs) expect(run.timestepGradientNorms).toHaveLength(100);

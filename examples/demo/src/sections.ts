@@ -82,7 +82,7 @@ export async function runDepthSection(options: SectionRunOptions): Promise<Depth
   const plan: DepthPlan = {
     plainDepths: depth ? [depth] : preset.plainDepths,
     residualDepths: depth ? [depth] : preset.residualDepths,
-    width: width ?? preset.width,
+    width: width ? () => width : preset.width,
     batchSize: batchSize ?? preset.batchSize,
     steps: steps ? () => steps : preset.steps,
   };
@@ -115,8 +115,8 @@ export async function runDepthSection(options: SectionRunOptions): Promise<Depth
 const overridden = (options: SectionRunOptions) => Object.values(options.overrides ?? {}).some((value) => value !== undefined);
 
 function describePlan(plan: DepthPlan): string {
-  const plain = plan.plainDepths.map((depth) => `plain ${depth} (${plan.steps(depth, false)} steps)`);
-  const residual = plan.residualDepths.map((depth) => `residual ${depth} (${plan.steps(depth, true)} steps)`);
+  const plain = plan.plainDepths.map((depth) => `plain ${depth} (width ${plan.width(depth, false)}, ${plan.steps(depth, false)} steps)`);
+  const residual = plan.residualDepths.map((depth) => `residual ${depth} (width ${plan.width(depth, true)}, ${plan.steps(depth, true)} steps)`);
   return [...plain, ...residual].join(', ');
 }
 
