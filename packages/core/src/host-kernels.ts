@@ -91,42 +91,51 @@ const MEMORY: Record<string, (backend: never) => HostMemory> = { wasm: wasmMemor
 
 type HostKernel<A> = (memory: HostMemory, inputs: Record<string, TensorInfoLike>, attrs: A) => TensorInfoLike | TensorInfoLike[];
 
-/** `(a − b)²`, or `a²` without `b`, of entry `k`, in double precision. */
-const squared = (a: Float32Array, b: Float32Array | undefined, k: number) => {
-  const value = b ? a[k]! - b[k]! : a[k]!;
-  return value * value;
-};
+// The loops below are written out for squares and for squared differences separately: one
+// function taking both kinds runs about half as fast once V8 has seen both.
 
 /**
- * Adds Σ over rows of (a − b)² (or a²) per unit into `sums`, four rows per pass so each unit's sum
- * is read and written a quarter as often (about twice as fast as row by row).
+ * Adds Σ over rows of a² per unit into `sums`, eight rows per pass (each unit's sum is read and
+ * written an eighth as often: about twice as fast as row by row).
  */
-function addUnitSums(sums: Float64Array, a: Float32Array, b: Float32Array | undefined, rowCount: number, unitCount: number): void {
+function addUnitSquares(sums: Float64Array, a: Float32Array, rowCount: number, unitCount: number): void {
   let row = 0;
-  for (; row + 4 <= rowCount; row += 4) {
-    const k0 = row * unitCount;
-    for (let unit = 0; unit < unitCount; unit++) {
-      const k = k0 + unit;
-      sums[unit] += squared(a, b, k) + squared(a, b, k + unitCount) + (squared(a, b, k + 2 * unitCount) + squared(a, b, k + 3 * unitCount));
+  for (; row + 8 <= rowCount; row += 8) {
+    for (let unit = 0, k = row * unitCount; unit < unitCount; unit++, k++) {
+      const a0 = a[k]!;
+      const a1 = a[k + unitCount]!;
+      const a2 = a[k + 2 * unitCount]!;
+      const a3 = a[k + 3 * unitCount]!;
+      const a4 = a[k + 4 * unitCount]!;
+      const a5 = a[k + 5 * unitCount]!;
+      const a6 = a[k + 6 * unitCount]!;
+      const a7 = a[k + 7 * unitCount]!;
+      sums[unit] += a0 * a0 + a1 * a1 + (a2 * a2 + a3 * a3) + (a4 * a4 + a5 * a5 + (a6 * a6 + a7 * a7));
     }
   }
   for (; row < rowCount; row++) {
-    for (let unit = 0, k = row * unitCount; unit < unitCount; unit++, k++) sums[unit] += squared(a, b, k);
+    for (let unit = 0, k = row * unitCount; unit < unitCount; unit++, k++) sums[unit] += a[k]! * a[k]!;
   }
 }
 
-/** Σ(a − b)² (or Σa²) over `size` entries with four running sums. */
-function wholeSum(a: Float32Array, b: Float32Array | undefined, size: number): number {
-  let [s0, s1, s2, s3] = [0, 0, 0, 0];
-  let k = 0;
-  for (; k + 4 <= size; k += 4) {
-    s0 += squared(a, b, k);
-    s1 += squared(a, b, k + 1);
-    s2 += squared(a, b, k + 2);
-    s3 += squared(a, b, k + 3);
+/** Adds Σ over rows of (a − b)² per unit into `sums`, four rows per pass (used on reporting steps only). */
+function addUnitSquaredDifferences(sums: Float64Array, a: Float32Array, b: Float32Array, rowCount: number, unitCount: number): void {
+  let row = 0;
+  for (; row + 4 <= rowCount; row += 4) {
+    for (let unit = 0, k = row * unitCount; unit < unitCount; unit++, k++) {
+      const d0 = a[k]! - b[k]!;
+      const d1 = a[k + unitCount]! - b[k + unitCount]!;
+      const d2 = a[k + 2 * unitCount]! - b[k + 2 * unitCount]!;
+      const d3 = a[k + 3 * unitCount]! - b[k + 3 * unitCount]!;
+      sums[unit] += d0 * d0 + d1 * d1 + (d2 * d2 + d3 * d3);
+    }
   }
-  for (; k < size; k++) s0 += squared(a, b, k);
-  return s0 + s1 + (s2 + s3);
+  for (; row < rowCount; row++) {
+    for (let unit = 0, k = row * unitCount; unit < unitCount; unit++, k++) {
+      const d = a[k]! - b[k]!;
+      sums[unit] += d * d;
+    }
+  }
 }
 
 /** Per-unit Σx² (or Σ(a − b)²), accumulated in double precision, zeros past each tensor's units. */
@@ -135,19 +144,18 @@ const unitSquaredNorms: HostKernel<UnitSquaredNormsAttrs> = (memory, inputs, { u
   const output = memory.output([units.length, width], 'float32');
   const result = memory.values(output);
   result.fill(0);
-  const sums = new Float64Array(width);
+  const sums = new Float64Array(Math.max(width, 4));
   units.forEach((unitCount, term) => {
     const rowCount = rows[term]!;
     if (rowCount === 0 || unitCount === 0) return;
     const a = memory.values(inputs[`x${term * perTerm}`]!) as Float32Array;
     const b = perTerm === 2 ? (memory.values(inputs[`x${term * perTerm + 1}`]!) as Float32Array) : undefined;
-    if (unitCount === 1) {
-      result[term * width] = wholeSum(a, b, rowCount);
-      return;
-    }
-    sums.fill(0, 0, unitCount);
-    addUnitSums(sums, a, b, rowCount, unitCount);
-    result.set(sums.subarray(0, unitCount), term * width);
+    // A vector or scalar is one unit: its entries are summed as four interleaved units.
+    const [rowsAs, unitsAs] = unitCount === 1 && rowCount % 4 === 0 ? [rowCount / 4, 4] : [rowCount, unitCount];
+    sums.fill(0, 0, unitsAs);
+    if (b) addUnitSquaredDifferences(sums, a, b, rowsAs, unitsAs);
+    else addUnitSquares(sums, a, rowsAs, unitsAs);
+    result.set(unitsAs === unitCount ? sums.subarray(0, unitCount) : [sums[0]! + sums[1]! + (sums[2]! + sums[3]!)], term * width);
   });
   return output;
 };

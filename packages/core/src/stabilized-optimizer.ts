@@ -388,7 +388,6 @@ export class StabilizedOptimizer extends tf.Optimizer {
     const originals = new Set(list.map((entry) => entry.tensor).filter((tensor) => tensor != null));
     let transformed: NamedGradient[] = list;
     let skip: tf.Tensor | undefined;
-    let before: tf.Tensor[] | undefined;
     try {
       if (this.slots.some((slot) => slot.plugin.transformGradients)) {
         scope.inTransform = true;
@@ -422,10 +421,11 @@ export class StabilizedOptimizer extends tf.Optimizer {
       if (scope.deferredBy === undefined) {
         const updated = transformed.filter((entry) => entry.tensor != null).map((entry) => this.variables.get(entry.name)!);
         // Views share the variables' data and the update gives the variables new data, so these
-        // keep the values from before it without copying.
-        if (skip) before = updated.map((variable) => tf.reshape(variable, variable.shape));
+        // keep the values from before it without copying (the same views plugins get from
+        // ctx.reductions.weights(); the step frees them).
+        const weights = skip ? scope.reductions.weights() : undefined;
         this.optimizer.applyGradients(transformed);
-        if (skip && before) restoreIf(skip, updated, before, scope.scalings.selects);
+        if (skip && weights) restoreIf(skip, updated, updated.map((variable) => weights[variable.name]!), scope.scalings.selects);
         scope.reductions.weightsChanged();
 
         if (this.slots.some((slot) => slot.plugin.afterUpdate)) {
@@ -439,7 +439,6 @@ export class StabilizedOptimizer extends tf.Optimizer {
       recorder.discard();
       throw error;
     } finally {
-      tf.dispose(before ?? []);
       skip?.dispose();
       for (const entry of transformed) {
         if (entry.tensor != null && !originals.has(entry.tensor)) entry.tensor.dispose();
