@@ -6,6 +6,7 @@ import {
   type ScaleGradientsAttrs,
   type UnitSquaredNormsAttrs,
   fusedKernelsEnabled,
+  registerKernelsOnce,
 } from './kernel-names.js';
 
 // Core's fused step kernels for the backends whose tensors live in host memory (wasm: the wasm
@@ -213,14 +214,12 @@ export function useHostKernels(): boolean {
   const backendName = tf.getBackend();
   const memoryOf = MEMORY[backendName];
   if (!memoryOf || !fusedKernelsEnabled()) return false;
-  for (const [kernelName, kernel] of KERNELS) {
-    if (tf.getKernel(kernelName, backendName)) continue;
-    tf.registerKernel({
+  registerKernelsOnce(backendName, () =>
+    KERNELS.map(([kernelName, kernel]) => [
       kernelName,
-      backendName,
-      kernelFunc: (({ inputs, backend, attrs }: { inputs: Record<string, TensorInfoLike>; backend: never; attrs: never }) =>
+      (({ inputs, backend, attrs }: { inputs: Record<string, TensorInfoLike>; backend: never; attrs: never }) =>
         kernel(memoryOf(backend), inputs, attrs)) as unknown as tf.KernelFunc,
-    });
-  }
+    ]),
+  );
   return true;
 }

@@ -39,3 +39,17 @@ tf.env().registerFlag(FUSED_KERNELS_FLAG, () => true);
 export function fusedKernelsEnabled(): boolean {
   return tf.env().getBool(FUSED_KERNELS_FLAG);
 }
+
+const registeredFor = new Set<string>();
+
+/**
+ * Registers core's kernels (made by `kernels`) for `backendName` with tfjs, once: the gates call
+ * this on every use, several times per step, so later calls cost one set lookup.
+ */
+export function registerKernelsOnce(backendName: string, kernels: () => readonly [string, tf.KernelFunc][]): void {
+  if (registeredFor.has(backendName)) return;
+  for (const [kernelName, kernelFunc] of kernels()) {
+    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc });
+  }
+  registeredFor.add(backendName);
+}

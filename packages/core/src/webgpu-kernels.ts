@@ -14,6 +14,7 @@ import {
   type ScaleGradientsAttrs,
   type UnitSquaredNormsAttrs,
   fusedKernelsEnabled,
+  registerKernelsOnce,
 } from './kernel-names.js';
 
 interface TensorInfoLike {
@@ -466,16 +467,11 @@ export function useWebGPUKernels(): boolean {
   if (tf.getBackend() !== 'webgpu' || !fusedKernelsEnabled()) return false;
   const backend = tf.backend() as unknown as Partial<WebGPUBackendLike>;
   if (typeof backend.runWebGPUProgram !== 'function' || !backend.device) return false;
-  const kernels: [string, (args: never) => TensorInfoLike | TensorInfoLike[]][] = [
-    [UNIT_SQUARED_NORMS, unitSquaredNorms],
-    [SCALE_GRADIENTS, scaleGradients],
-    [SELECT_MANY, selectMany],
-  ];
-  for (const [kernelName, kernelFunc] of kernels) {
-    if (!tf.getKernel(kernelName, 'webgpu')) {
-      tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-    }
-  }
+  registerKernelsOnce('webgpu', () => [
+    [UNIT_SQUARED_NORMS, unitSquaredNorms as unknown as tf.KernelFunc],
+    [SCALE_GRADIENTS, scaleGradients as unknown as tf.KernelFunc],
+    [SELECT_MANY, selectMany as unknown as tf.KernelFunc],
+  ]);
   return true;
 }
 
