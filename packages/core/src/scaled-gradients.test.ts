@@ -118,6 +118,44 @@ describeBothPaths('ctx.scaleGradients and ctx.zeroGradientsIf', await testBacken
     expect(await run(true)).toEqual(await run(false));
   });
 
+  it('scale every element of tensors larger than one sweep of a pass, with units that do not divide its stride', async () => {
+    // A [500, 9] kernel: on WebGPU each invocation handles every 320th element (5 workgroups of
+    // 64), and 320 mod 9 ≠ 0, so the unit of each element is carried along, not recomputed.
+    const rows = 500;
+    const units = 9;
+    const gradient = Array.from({ length: rows * units }, (_, i) => ((i * 13) % 17) - 8 + 0.5);
+    const factors = Array.from({ length: 2 * units }, (_, i) => 0.25 + (i % 7) / 8);
+    const factorOf = (p: number, unit: number) => factors[p * units + unit]!;
+    const expected = (p: number) => (value: number, i: number) => -Math.fround(value * factorOf(p, p === 0 ? i % units : 0));
+    const run = async (mode: 'minimize' | 'applyGradients') => {
+      const w = tf.variable(tf.zeros([rows, units]), true, `strided_${mode}_${backend}_${fused}/kernel`);
+      const b = tf.variable(tf.zeros([units]), true, `strided_${mode}_${backend}_${fused}/bias`);
+      const target = tf.tensor2d(gradient, [rows, units]);
+      const scaler: StabilityPlugin = {
+        name: 'scaler',
+        transformGradients: (grads, ctx) => ctx.scaleGradients(grads, tf.tensor2d(factors, [2, units])),
+      };
+      const optimizer = stabilize(tf.train.sgd(1), [scaler]);
+      // Gradients: the target for the kernel, ones for the bias (Σ over the bias's entries).
+      const loss = () => tf.add(tf.sum(tf.mul(w, target)), tf.sum(b)) as tf.Scalar;
+      if (mode === 'minimize') optimizer.minimize(loss, false, [w, b]);
+      else {
+        const { grads } = tf.variableGrads(loss, [w, b]);
+        optimizer.applyGradients(grads);
+        tf.dispose(grads);
+      }
+      const result = [Array.from(await w.data()), Array.from(await b.data())];
+      optimizer.dispose();
+      tf.dispose([w, b, target]);
+      return result;
+    };
+    for (const mode of ['minimize', 'applyGradients'] as const) {
+      const [kernel, bias] = await run(mode);
+      expect(kernel, mode).toEqual(gradient.map(expected(0)));
+      expect(bias, mode).toEqual(new Array(units).fill(1).map(expected(1)));
+    }
+  });
+
   it('minimize scales its own gradients in place on WebGPU: the same weights as into new tensors, and a plugin keeping the gradients still sees them unscaled', async () => {
     // Three runs: minimize (core owns the gradients: in place on WebGPU), minimize with a plugin
     // holding views of the incoming gradients (shared data: new tensors), applyGradients with the

@@ -201,14 +201,41 @@ function recordDispatch(
   }
 }
 
-/** Workgroups of 64 covering `size` invocations, folded into y beyond the per-dimension limit. */
-function workgroupsFor(backend: RawWebGPUBackend, size: number): [number, number] {
-  const groups = Math.max(1, Math.ceil(size / WORKGROUP));
-  const x = Math.min(groups, backend.device.limits.maxComputeWorkgroupsPerDimension);
-  return [x, Math.ceil(groups / x)];
+/**
+ * Elements each invocation of the element-wise passes handles (a grid-stride loop): enough that a
+ * pass's per-invocation set-up is spread over many elements and an idle conditional pass launches
+ * few workgroups, while large tensors still get many invocations.
+ */
+const ELEMENTS_PER_INVOCATION = 16;
+
+/** Workgroups (x only) of an element-wise pass over `size` elements: one per 64 × 16 elements, at least 1. */
+function stridedWorkgroups(backend: RawWebGPUBackend, size: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(size / (WORKGROUP * ELEMENTS_PER_INVOCATION)));
+  return [Math.min(groups, backend.device.limits.maxComputeWorkgroupsPerDimension), 1];
 }
 
-const INDEX = `let index = i32(gid.y * groups.x * ${WORKGROUP}u + gid.x);`;
+/** WGSL: the grid-stride loop's start and step, shared by the element-wise passes. */
+const STRIDE = `let first = i32(gid.x);
+  let stride = i32(groups.x * ${WORKGROUP}u);`;
+
+/**
+ * WGSL loop of one gradient of a scaling pass: `target_i[j] = zeroed ? 0 : source_i[j] · factors[offset_i
+ * + j mod units_i]` over the invocation's share of j. The unit is carried along by addition, one
+ * division per invocation instead of one per element: software adapters (Mesa lavapipe) divide
+ * integers one lane at a time, which made a per-element modulo cost most of the pass.
+ */
+function scaleLoop(i: number, target: string, source: string): string {
+  return `{
+    let units = params.units${i};
+    let advance = stride % units;
+    var unit = first % units;
+    for (var index = first; index < params.size${i}; index += stride) {
+      ${target}${i}[index] = select(${source}${i}[index] * factors[params.offset${i} + unit], 0.0, zeroed);
+      unit += advance;
+      if (unit >= units) { unit -= units; }
+    }
+  }`;
+}
 
 /** WGSL of `SCALE_GRADIENTS` for `count` gradients: `y_i = zero ? 0 : x_i · factors[offset_i + index mod units_i]`. */
 function scaleGradientsSource(count: number): string {
@@ -222,15 +249,9 @@ ${range.map((i) => `@group(0) @binding(${count + i}) var<storage, read> x${i} : 
 @group(0) @binding(${2 * count + 2}) var<uniform> params : Params;
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
-  ${INDEX}
+  ${STRIDE}
   let zeroed = zero[0] != 0;
-  ${range
-    .map(
-      (i) => `if (index < params.size${i}) {
-    y${i}[index] = select(x${i}[index] * factors[params.offset${i} + index % params.units${i}], 0.0, zeroed);
-  }`,
-    )
-    .join('\n  ')}
+  ${range.map((i) => scaleLoop(i, 'y', 'x')).join('\n  ')}
 }`;
 }
 
@@ -246,9 +267,9 @@ ${range.map((i) => `@group(0) @binding(${count + 2 * i}) var<storage, read> t${i
 @group(0) @binding(${3 * count + 1}) var<uniform> params : Params;
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
-  ${INDEX}
+  ${STRIDE}
   let chosen = condition[0] != 0;
-  ${range.map((i) => `if (index < params.size${i}) { y${i}[index] = select(e${i}[index], t${i}[index], chosen); }`).join('\n  ')}
+  ${range.map((i) => `for (var index = first; index < params.size${i}; index += stride) { y${i}[index] = select(e${i}[index], t${i}[index], chosen); }`).join('\n  ')}
 }`;
 }
 
@@ -293,7 +314,7 @@ function scaleGradients({
       () => scaleGradientsSource(group.length),
       [...outputs, ...group.map((item) => flat(item.x)), flat(inputs['factors']!), flat(inputs['zero']!)],
       group.flatMap((item) => [sizeOf(item.x), item.offset, item.units]),
-      workgroupsFor(raw, size),
+      stridedWorkgroups(raw, size),
     );
   });
 }
@@ -311,13 +332,10 @@ function selectMany({ inputs, backend }: { inputs: Record<string, TensorInfoLike
       () => selectManySource(group.length),
       [...outputs, ...group.flatMap((pair) => [flat(pair.t), flat(pair.e)]), flat(inputs['condition']!)],
       group.map((pair) => sizeOf(pair.t)),
-      workgroupsFor(raw, size),
+      stridedWorkgroups(raw, size),
     );
   });
 }
-
-/** Workgroups of an in-place conditional pass: few, each looping over its share (an idle pass costs only these). */
-const CONDITIONAL_WORKGROUPS = 64;
 
 /**
  * WGSL of `restoreIf` for `count` pairs: `if (condition) { target_i = source_i }`, copied as bits
@@ -334,8 +352,8 @@ ${range.map((i) => `@group(0) @binding(${2 * i}) var<storage, read_write> target
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
   if (condition[0] == 0) { return; }
-  let stride = i32(groups.x * ${WORKGROUP}u);
-  ${range.map((i) => `for (var index = i32(gid.x); index < params.size${i}; index += stride) { target${i}[index] = source${i}[index]; }`).join('\n  ')}
+  ${STRIDE}
+  ${range.map((i) => `for (var index = first; index < params.size${i}; index += stride) { target${i}[index] = source${i}[index]; }`).join('\n  ')}
 }`;
 }
 
@@ -376,7 +394,7 @@ export function restoreInPlace(condition: tf.Tensor, variables: readonly tf.Vari
         () => restoreSource(group.length),
         [...group.flatMap((pair) => [info(pair.target), info(pair.source)]), info(conditionTensor)],
         group.map((pair) => pair.target.size),
-        [Math.min(CONDITIONAL_WORKGROUPS, Math.ceil(size / WORKGROUP)), 1],
+        stridedWorkgroups(raw, size),
       );
     }
   } finally {
@@ -401,14 +419,8 @@ ${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> x${i} : ar
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
   let zeroed = zero[0] != 0;
   if (!zeroed && params.scaled == 0) { return; }
-  let stride = i32(groups.x * ${WORKGROUP}u);
-  ${range
-    .map(
-      (i) => `for (var index = i32(gid.x); index < params.size${i}; index += stride) {
-    x${i}[index] = select(x${i}[index] * factors[params.offset${i} + index % params.units${i}], 0.0, zeroed);
-  }`,
-    )
-    .join('\n  ')}
+  ${STRIDE}
+  ${range.map((i) => scaleLoop(i, 'x', 'x')).join('\n  ')}
 }`;
 }
 
@@ -451,7 +463,7 @@ export function scaleInPlace(items: readonly InPlaceScaling[], factors: tf.Tenso
         () => scaleInPlaceSource(group.length),
         [...group.map((item) => info(item.tensor)), info(factorTensor), info(zeroTensor)],
         [...group.flatMap((item) => [item.tensor.size, item.offset, item.units]), factors ? 1 : 0],
-        [Math.min(CONDITIONAL_WORKGROUPS, Math.ceil(size / WORKGROUP)), 1],
+        stridedWorkgroups(raw, size),
       );
     }
   });
