@@ -30,6 +30,7 @@ interface WebGPUProgramLike {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
   variableNames: string[];
+  variableComponents?: number[];
   uniforms?: string;
   size?: boolean;
   getUserCode(): string;
@@ -54,46 +55,56 @@ function flat(info: TensorInfoLike): TensorInfoLike {
   return { dataId: info.dataId, dtype: info.dtype, shape: [info.shape.reduce((size, dim) => size * dim, 1)] };
 }
 
-/** Σ over the rows of one unit, for `count` inputs (or pairs): a WGSL switch over the input index. */
-function unitSumProgram(count: number, mode: UnitSquaredNormsAttrs['mode'], width: number): WebGPUProgramLike {
+/**
+ * Σ over the rows of each unit, for `count` inputs (or pairs): a WGSL switch over the input index.
+ * A term whose units come in fours (`quads[i]`) is read as `vec4` — four neighbouring units per
+ * invocation, one load per row instead of four, summed in the same order — which software adapters
+ * (Mesa lavapipe) run about twice as fast; the others one unit per invocation.
+ */
+function unitSumProgram(quads: readonly boolean[], mode: UnitSquaredNormsAttrs['mode'], width: number): WebGPUProgramLike {
+  const count = quads.length;
   const inputsPerTerm = mode === 'difference' ? 2 : 1;
   const variableNames = Array.from({ length: count * inputsPerTerm }, (_, i) => `x${i}`);
   const uniforms = Array.from({ length: count }, (_, i) => `gsRows${i} : i32, gsUnits${i} : i32,`).join(' ') + ' gsFirstRow : i32, gsWidth : i32,';
-  const cases = Array.from({ length: count }, (_, i) => {
-    const value =
-      mode === 'difference' ? `f32(x${2 * i}[index]) - f32(x${2 * i + 1}[index])` : `f32(x${i}[index])`;
+  const cases = quads.map((quad, i) => {
+    const type = quad ? 'vec4<f32>' : 'f32';
+    const read = (k: number) => `${type}(x${i * inputsPerTerm + k}[index])`;
+    const value = mode === 'difference' ? `${read(0)} - ${read(1)}` : read(0);
+    const lanes = quad ? 4 : 1;
     return `case ${i}: {
-        if (unit < uniforms.gsUnits${i}) {
+        var sum = ${type}(0.0);
+        let units = uniforms.gsUnits${i} / ${lanes};
+        if (unit < units) {
           for (var row = 0; row < uniforms.gsRows${i}; row++) {
-            let index = row * uniforms.gsUnits${i} + unit;
+            let index = row * units + unit;
             let value = ${value};
             sum = sum + value * value;
           }
         }
+        ${quad ? 'for (var k = 0; k < 4; k++) { store(term, 4 * unit + k, sum[k]); }' : 'store(term, unit, sum);'}
       }`;
-  }).join('\n      ');
+  });
   return {
     outputShape: [count, width],
-    shaderKey: `gsUnitSquaredNorms_${mode}_${count}`,
+    shaderKey: `gsUnitSquaredNorms_${mode}_${quads.map((quad) => (quad ? 'q' : 's')).join('')}`,
     dispatchLayout: { x: [1], y: [0] },
     dispatch: [Math.ceil(width / WORKGROUP), count, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     variableNames,
+    variableComponents: quads.flatMap((quad) => new Array<number>(inputsPerTerm).fill(quad ? 4 : 1)),
     uniforms,
     getUserCode: () => `
-  fn unitSum(term : i32, unit : i32) -> f32 {
-    var sum = 0.0;
-    switch term {
-      ${cases}
-      default: {}
+  fn store(term : i32, column : i32, value : f32) {
+    if (column < uniforms.gsWidth) {
+      result[(uniforms.gsFirstRow + term) * uniforms.gsWidth + column] = value;
     }
-    return sum;
   }
   fn main() {
     let unit = i32(globalId.x);
     let term = i32(globalId.y);
-    if (unit < uniforms.gsWidth && term < ${count}) {
-      result[(uniforms.gsFirstRow + term) * uniforms.gsWidth + unit] = unitSum(term, unit);
+    switch term {
+      ${cases.join('\n      ')}
+      default: {}
     }
   }`,
   };
@@ -116,15 +127,18 @@ function unitSquaredNorms({
   const perDispatch = Math.max(1, Math.floor((backend.device.limits.maxStorageBuffersPerShaderStage - 1) / inputsPerTerm));
   for (let first = 0; first < terms; first += perDispatch) {
     const count = Math.min(perDispatch, terms - first);
-    const program = unitSumProgram(count, mode, width);
     const chunk: TensorInfoLike[] = [];
+    const quads: boolean[] = [];
     const uniformData: { type: string; data: number[] }[] = [];
     for (let term = first; term < first + count; term++) {
-      for (let k = 0; k < inputsPerTerm; k++) chunk.push(flat(inputs[`x${term * inputsPerTerm + k}`]!));
+      const termInputs = Array.from({ length: inputsPerTerm }, (_, k) => flat(inputs[`x${term * inputsPerTerm + k}`]!));
+      chunk.push(...termInputs);
+      const size = rows[term]! * units[term]!;
+      quads.push(size > 0 && units[term]! % 4 === 0 && termInputs.every((input) => input.shape[0] === size));
       uniformData.push({ type: 'int32', data: [rows[term]!] }, { type: 'int32', data: [units[term]!] });
     }
     uniformData.push({ type: 'int32', data: [first] }, { type: 'int32', data: [width] });
-    backend.runWebGPUProgram(program, chunk, 'float32', uniformData, output);
+    backend.runWebGPUProgram(unitSumProgram(quads, mode, width), chunk, 'float32', uniformData, output);
   }
   return output;
 }
@@ -219,31 +233,61 @@ const STRIDE = `let first = i32(gid.x);
   let stride = i32(groups.x * ${WORKGROUP}u);`;
 
 /**
- * WGSL loop of one gradient of a scaling pass: `target_i[j] = zeroed ? 0 : source_i[j] · factors[offset_i
- * + j mod units_i]` over the invocation's share of j. The unit is carried along by addition, one
- * division per invocation instead of one per element: software adapters (Mesa lavapipe) divide
- * integers one lane at a time, which made a per-element modulo cost most of the pass.
+ * How a scaling pass reads one gradient: `'quad'` four elements at a time (`vec4`) with four
+ * neighbouring units' factors, `'uniform'` four at a time with one factor for the whole tensor,
+ * `'single'` one element at a time. Software adapters (Mesa lavapipe) move a `vec4` about as fast
+ * as one float, so the quad reads make the pass ~30 % cheaper there; the products are the same.
  */
-function scaleLoop(i: number, target: string, source: string): string {
+type ScaleRead = 'quad' | 'uniform' | 'single';
+
+/** The read of a gradient of `size` elements whose factors repeat every `units` elements. */
+function scaleReadOf(size: number, units: number): ScaleRead {
+  if (size % 4 !== 0) return 'single';
+  if (units === 1) return 'uniform';
+  return units % 4 === 0 ? 'quad' : 'single';
+}
+
+const READ_KEYS: Record<ScaleRead, string> = { quad: 'q', uniform: 'u', single: 's' };
+
+/** The WGSL element type a gradient is bound as. */
+const elementType = (read: ScaleRead) => (read === 'single' ? 'f32' : 'vec4<f32>');
+
+/**
+ * WGSL loop of one gradient of a scaling pass: `target_i[j] = zeroed ? 0 : source_i[j] · factors[offset_i
+ * + j mod units_i]` over the invocation's share of j (four elements per j unless `read` is
+ * `'single'`). The unit is carried along by addition, one division per invocation instead of one
+ * per element: software adapters divide integers one lane at a time, which made a per-element
+ * modulo cost most of the pass.
+ */
+function scaleLoop(i: number, target: string, source: string, read: ScaleRead): string {
+  const lanes = read === 'single' ? 1 : 4;
+  const scaled = (factor: string) => `${target}${i}[index] = select(${source}${i}[index] * ${factor}, ${elementType(read)}(0.0), zeroed);`;
+  const loop = (body: string) => `for (var index = first; index < params.size${i} / ${lanes}; index += stride) { ${body} }`;
+  if (read === 'uniform') {
+    return `{
+    let factor = factors[params.offset${i}];
+    ${loop(scaled('factor'))}
+  }`;
+  }
+  const at = 'params.offset' + i + ' + unit';
+  const factor = read === 'quad' ? `vec4<f32>(factors[${at}], factors[${at} + 1], factors[${at} + 2], factors[${at} + 3])` : `factors[${at}]`;
   return `{
     let units = params.units${i};
-    let advance = stride % units;
-    var unit = first % units;
-    for (var index = first; index < params.size${i}; index += stride) {
-      ${target}${i}[index] = select(${source}${i}[index] * factors[params.offset${i} + unit], 0.0, zeroed);
+    let advance = (stride * ${lanes}) % units;
+    var unit = (first * ${lanes}) % units;
+    ${loop(`${scaled(factor)}
       unit += advance;
-      if (unit >= units) { unit -= units; }
-    }
+      if (unit >= units) { unit -= units; }`)}
   }`;
 }
 
-/** WGSL of `SCALE_GRADIENTS` for `count` gradients: `y_i = zero ? 0 : x_i · factors[offset_i + index mod units_i]`. */
-function scaleGradientsSource(count: number): string {
-  const range = Array.from({ length: count }, (_, i) => i);
+/** WGSL of `SCALE_GRADIENTS` for gradients read as `reads`: `y_i = zero ? 0 : x_i · factors[offset_i + index mod units_i]`. */
+function scaleGradientsSource(reads: readonly ScaleRead[]): string {
+  const count = reads.length;
   return `
-struct Params { ${range.map((i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} };
-${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> y${i} : array<f32>;`).join('\n')}
-${range.map((i) => `@group(0) @binding(${count + i}) var<storage, read> x${i} : array<f32>;`).join('\n')}
+struct Params { ${reads.map((_, i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} };
+${reads.map((read, i) => `@group(0) @binding(${i}) var<storage, read_write> y${i} : array<${elementType(read)}>;`).join('\n')}
+${reads.map((read, i) => `@group(0) @binding(${count + i}) var<storage, read> x${i} : array<${elementType(read)}>;`).join('\n')}
 @group(0) @binding(${2 * count}) var<storage, read> factors : array<f32>;
 @group(0) @binding(${2 * count + 1}) var<storage, read> zero : array<i32>;
 @group(0) @binding(${2 * count + 2}) var<uniform> params : Params;
@@ -251,7 +295,7 @@ ${range.map((i) => `@group(0) @binding(${count + i}) var<storage, read> x${i} : 
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
   ${STRIDE}
   let zeroed = zero[0] != 0;
-  ${range.map((i) => scaleLoop(i, 'y', 'x')).join('\n  ')}
+  ${reads.map((read, i) => scaleLoop(i, 'y', 'x', read)).join('\n  ')}
 }`;
 }
 
@@ -308,10 +352,11 @@ function scaleGradients({
   const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 2) / 2);
   const items = attrs.offsets.map((offset, i) => ({ x: inputs[`x${i}`]!, offset, units: attrs.units[i]! }));
   return dispatchInGroups(raw, items, perDispatch, (item) => item.x.shape, (group, outputs, size) => {
+    const reads = group.map((item) => scaleReadOf(sizeOf(item.x), item.units));
     recordDispatch(
       raw,
-      `gsScaleGradients_${group.length}`,
-      () => scaleGradientsSource(group.length),
+      `gsScaleGradients_${reads.map((read) => READ_KEYS[read]).join('')}`,
+      () => scaleGradientsSource(reads),
       [...outputs, ...group.map((item) => flat(item.x)), flat(inputs['factors']!), flat(inputs['zero']!)],
       group.flatMap((item) => [sizeOf(item.x), item.offset, item.units]),
       stridedWorkgroups(raw, size),
@@ -404,14 +449,15 @@ export function restoreInPlace(condition: tf.Tensor, variables: readonly tf.Vari
 }
 
 /**
- * WGSL of `scaleInPlace` for `count` gradients: `x_i ← zero ? 0 : x_i · factors[offset_i + index mod
- * units_i]`, in place. With nothing to do (no factor, not zeroing) every invocation returns at once.
+ * WGSL of `scaleInPlace` for gradients read as `reads`: `x_i ← zero ? 0 : x_i · factors[offset_i +
+ * index mod units_i]`, in place. With nothing to do (no factor, not zeroing) every invocation
+ * returns at once.
  */
-function scaleInPlaceSource(count: number): string {
-  const range = Array.from({ length: count }, (_, i) => i);
+function scaleInPlaceSource(reads: readonly ScaleRead[]): string {
+  const count = reads.length;
   return `
-struct Params { ${range.map((i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} scaled : i32, };
-${range.map((i) => `@group(0) @binding(${i}) var<storage, read_write> x${i} : array<f32>;`).join('\n')}
+struct Params { ${reads.map((_, i) => `size${i} : i32, offset${i} : i32, units${i} : i32,`).join(' ')} scaled : i32, };
+${reads.map((read, i) => `@group(0) @binding(${i}) var<storage, read_write> x${i} : array<${elementType(read)}>;`).join('\n')}
 @group(0) @binding(${count}) var<storage, read> factors : array<f32>;
 @group(0) @binding(${count + 1}) var<storage, read> zero : array<i32>;
 @group(0) @binding(${count + 2}) var<uniform> params : Params;
@@ -420,7 +466,7 @@ fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups)
   let zeroed = zero[0] != 0;
   if (!zeroed && params.scaled == 0) { return; }
   ${STRIDE}
-  ${range.map((i) => scaleLoop(i, 'x', 'x')).join('\n  ')}
+  ${reads.map((read, i) => scaleLoop(i, 'x', 'x', read)).join('\n  ')}
 }`;
 }
 
@@ -457,10 +503,11 @@ export function scaleInPlace(items: readonly InPlaceScaling[], factors: tf.Tenso
     for (let first = 0; first < work.length; first += perDispatch) {
       const group = work.slice(first, first + perDispatch);
       const size = Math.max(...group.map((item) => item.tensor.size));
+      const reads = group.map((item) => scaleReadOf(item.tensor.size, item.units));
       recordDispatch(
         raw,
-        `gsScaleInPlace_${group.length}`,
-        () => scaleInPlaceSource(group.length),
+        `gsScaleInPlace_${reads.map((read) => READ_KEYS[read]).join('')}`,
+        () => scaleInPlaceSource(reads),
         [...group.map((item) => info(item.tensor)), info(factorTensor), info(zeroTensor)],
         [...group.flatMap((item) => [item.tensor.size, item.offset, item.units]), factors ? 1 : 0],
         stridedWorkgroups(raw, size),
