@@ -38,7 +38,7 @@ describeBackends('WebGPU kernels, four floats or one at a time', webgpu, () => {
     tf.dispose([...xs, ...ys, square, difference]);
   });
 
-  it('SCALE_GRADIENTS and the in-place pass give fround(g · factor) exactly, per unit, per tensor and for all, and zeros when told', async () => {
+  it('SCALE_GRADIENTS and the in-place pass give fround(g · factor) exactly, per unit, per tensor and for all, and zeros when told, in place too', async () => {
     expect(useWebGPUKernels()).toBe(true);
     const perUnit = tf.tensor2d(factorRows.flat(), [SHAPES.length, WIDTH]);
     const perTensor = tf.tensor1d(factorRows.map((row) => row[1]!));
@@ -46,6 +46,8 @@ describeBackends('WebGPU kernels, four floats or one at a time', webgpu, () => {
       ['per unit', perUnit, (p, unit) => factorRows[p]![unit]!, (p) => p * WIDTH, SHAPES.map(unitsOf)],
       ['per tensor', perTensor, (p) => factorRows[p]![1]!, (p) => p, SHAPES.map(() => 1)],
       ['one for all', tf.scalar(0.375), () => 0.375, () => 0, SHAPES.map(() => 1)],
+      // The in-place pass leaves a gradient whose one factor is 1 unread, unless it zeros it.
+      ['one for all, 1', tf.scalar(1), () => 1, () => 0, SHAPES.map(() => 1)],
     ];
     for (const [label, factors, factorOf, offsetOf, units] of cases) {
       const expected = SHAPES.map((shape, p) => data(shape, p).map((g, i) => Math.fround(g * factorOf(p, i % units[p]!))));
@@ -59,7 +61,12 @@ describeBackends('WebGPU kernels, four floats or one at a time', webgpu, () => {
       const items = xs.map((tensor, p) => ({ tensor, offset: offsetOf(p), units: units[p]! }));
       expect(scaleInPlace(items, factors, undefined)).toBe(true);
       for (const [p, tensor] of xs.entries()) expect(Array.from(await tensor.data()), `${label} in place ${SHAPES[p]}`).toEqual(expected[p]);
-      tf.dispose([...xs, ...scaled, ...zeroed]);
+      // Fresh tensors: tfjs keeps a host copy of a tensor once read, which a later in-place pass would not update.
+      const fresh = SHAPES.map((shape, p) => tf.tensor(data(shape, p), shape));
+      const zero = tf.scalar(true, 'bool');
+      expect(scaleInPlace(fresh.map((tensor, p) => ({ ...items[p]!, tensor })), factors, zero)).toBe(true);
+      for (const tensor of fresh) expect(Array.from(await tensor.data()).every((value) => value === 0), `${label} zeroed in place`).toBe(true);
+      tf.dispose([...xs, ...fresh, ...scaled, ...zeroed, zero]);
     }
     tf.dispose([perUnit, perTensor]);
   });

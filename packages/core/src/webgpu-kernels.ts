@@ -233,49 +233,54 @@ const STRIDE = `let first = i32(gid.x);
   let stride = i32(groups.x * ${WORKGROUP}u);`;
 
 /**
- * How a scaling pass reads one gradient: `'quad'` four elements at a time (`vec4`) with four
- * neighbouring units' factors, `'uniform'` four at a time with one factor for the whole tensor,
- * `'single'` one element at a time. Software adapters (Mesa lavapipe) move a `vec4` about as fast
- * as one float, so the quad reads make the pass ~30 % cheaper there; the products are the same.
+ * How a scaling pass reads one gradient: `lanes` elements at a time (4: as `vec4`, when its size
+ * and units allow), with one factor for the whole tensor (`oneFactor`: it has one unit) or one per
+ * unit. Software adapters (Mesa lavapipe) move a `vec4` about as fast as one float, so four-lane
+ * reads make the pass ~30 % cheaper there; the products are the same.
  */
-type ScaleRead = 'quad' | 'uniform' | 'single';
+interface ScaleRead {
+  lanes: 1 | 4;
+  oneFactor: boolean;
+}
 
 /** The read of a gradient of `size` elements whose factors repeat every `units` elements. */
 function scaleReadOf(size: number, units: number): ScaleRead {
-  if (size % 4 !== 0) return 'single';
-  if (units === 1) return 'uniform';
-  return units % 4 === 0 ? 'quad' : 'single';
+  return { lanes: size % 4 === 0 && (units === 1 || units % 4 === 0) ? 4 : 1, oneFactor: units === 1 };
 }
 
-const READ_KEYS: Record<ScaleRead, string> = { quad: 'q', uniform: 'u', single: 's' };
+/** Shader-key part naming the reads of a dispatch's gradients, e.g. `4u4p1p`. */
+const readsKey = (reads: readonly ScaleRead[]) => reads.map(({ lanes, oneFactor }) => `${lanes}${oneFactor ? 'u' : 'p'}`).join('');
 
 /** The WGSL element type a gradient is bound as. */
-const elementType = (read: ScaleRead) => (read === 'single' ? 'f32' : 'vec4<f32>');
+const elementType = ({ lanes }: ScaleRead) => (lanes === 4 ? 'vec4<f32>' : 'f32');
 
 /**
  * WGSL loop of one gradient of a scaling pass: `target_i[j] = zeroed ? 0 : source_i[j] · factors[offset_i
- * + j mod units_i]` over the invocation's share of j (four elements per j unless `read` is
- * `'single'`). The unit is carried along by addition, one division per invocation instead of one
- * per element: software adapters divide integers one lane at a time, which made a per-element
- * modulo cost most of the pass.
+ * + j mod units_i]` over the invocation's share of j (`read.lanes` elements per j). The unit is
+ * carried along by addition, one division per invocation instead of one per element: software
+ * adapters divide integers one lane at a time, which made a per-element modulo cost most of the
+ * pass. In place (`skipOnes`), a gradient whose one factor is 1 is left as it is, unread: the
+ * common step of a clip that did not engage costs no pass.
  */
-function scaleLoop(i: number, target: string, source: string, read: ScaleRead): string {
-  const lanes = read === 'single' ? 1 : 4;
-  const scaled = (factor: string) => `${target}${i}[index] = select(${source}${i}[index] * ${factor}, ${elementType(read)}(0.0), zeroed);`;
-  const loop = (body: string) => `for (var index = first; index < params.size${i} / ${lanes}; index += stride) { ${body} }`;
-  if (read === 'uniform') {
+function scaleLoop(i: number, target: string, source: string, read: ScaleRead, skipOnes = false): string {
+  const { lanes, oneFactor } = read;
+  const loop = (factor: string, advance = '') =>
+    `for (var index = first; index < params.size${i} / ${lanes}; index += stride) {
+      ${target}${i}[index] = select(${source}${i}[index] * ${factor}, ${elementType(read)}(0.0), zeroed);${advance}
+    }`;
+  if (oneFactor) {
     return `{
     let factor = factors[params.offset${i}];
-    ${loop(scaled('factor'))}
+    ${skipOnes ? `if (zeroed || factor != 1.0) { ${loop('factor')} }` : loop('factor')}
   }`;
   }
-  const at = 'params.offset' + i + ' + unit';
-  const factor = read === 'quad' ? `vec4<f32>(factors[${at}], factors[${at} + 1], factors[${at} + 2], factors[${at} + 3])` : `factors[${at}]`;
+  const at = `params.offset${i} + unit`;
+  const factor = lanes === 4 ? `vec4<f32>(factors[${at}], factors[${at} + 1], factors[${at} + 2], factors[${at} + 3])` : `factors[${at}]`;
   return `{
     let units = params.units${i};
     let advance = (stride * ${lanes}) % units;
     var unit = (first * ${lanes}) % units;
-    ${loop(`${scaled(factor)}
+    ${loop(factor, `
       unit += advance;
       if (unit >= units) { unit -= units; }`)}
   }`;
@@ -355,7 +360,7 @@ function scaleGradients({
     const reads = group.map((item) => scaleReadOf(sizeOf(item.x), item.units));
     recordDispatch(
       raw,
-      `gsScaleGradients_${reads.map((read) => READ_KEYS[read]).join('')}`,
+      `gsScaleGradients_${readsKey(reads)}`,
       () => scaleGradientsSource(reads),
       [...outputs, ...group.map((item) => flat(item.x)), flat(inputs['factors']!), flat(inputs['zero']!)],
       group.flatMap((item) => [sizeOf(item.x), item.offset, item.units]),
@@ -466,7 +471,7 @@ fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups)
   let zeroed = zero[0] != 0;
   if (!zeroed && params.scaled == 0) { return; }
   ${STRIDE}
-  ${reads.map((read, i) => scaleLoop(i, 'x', 'x', read)).join('\n  ')}
+  ${reads.map((read, i) => scaleLoop(i, 'x', 'x', read, true)).join('\n  ')}
 }`;
 }
 
@@ -506,7 +511,7 @@ export function scaleInPlace(items: readonly InPlaceScaling[], factors: tf.Tenso
       const reads = group.map((item) => scaleReadOf(item.tensor.size, item.units));
       recordDispatch(
         raw,
-        `gsScaleInPlace_${reads.map((read) => READ_KEYS[read]).join('')}`,
+        `gsScaleInPlace_${readsKey(reads)}`,
         () => scaleInPlaceSource(reads),
         [...group.map((item) => info(item.tensor)), info(factorTensor), info(zeroTensor)],
         [...group.flatMap((item) => [item.tensor.size, item.offset, item.units]), factors ? 1 : 0],
