@@ -8,6 +8,7 @@ import {
 } from './backend-choice.js';
 
 export * from './backend-choice.js';
+export { withAllStorageBuffers } from './all-storage-buffers.js';
 
 async function probeBrowserWebGPU(): Promise<{ adapter: GPUAdapter | null; problem?: string }> {
   if (typeof navigator === 'undefined' || !navigator.gpu) {

@@ -10,4 +10,5 @@ export {
   describeAdapter,
   parseBackendRequest,
 } from './backend-choice.js';
+export { withAllStorageBuffers } from './all-storage-buffers.js';
 export { availableBackends, hasWebGPU, setupBackend } from './node.js';

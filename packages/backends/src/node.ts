@@ -9,13 +9,16 @@ import {
   type SetupBackendOptions,
   chooseBackend,
 } from './backend-choice.js';
+import { withAllStorageBuffers } from './all-storage-buffers.js';
 
 export * from './backend-choice.js';
+export { withAllStorageBuffers } from './all-storage-buffers.js';
 
 let adapterProbe: Promise<{ adapter: GPUAdapter | null; problem?: string }> | undefined;
 
 /**
- * Gives Node a `navigator.gpu` from the `webgpu` package (Dawn) and asks it for an adapter.
+ * Gives Node a `navigator.gpu` from the `webgpu` package (Dawn), whose devices get every storage
+ * buffer the adapter offers (`withAllStorageBuffers`), and asks it for an adapter.
  * Must run before `@tensorflow/tfjs-backend-webgpu` is imported, which registers the backend only
  * when `navigator.gpu` exists. Without a GPU, Dawn needs a Vulkan driver such as Mesa's lavapipe
  * (25 or newer).
@@ -37,7 +40,7 @@ function probeNodeWebGPU(): Promise<{ adapter: GPUAdapter | null; problem?: stri
       }
       Object.assign(globalThis, webgpu.globals);
       Object.defineProperty(globalThis, 'navigator', {
-        value: Object.assign(Object.create(existing ?? null), { gpu: webgpu.create([]) }),
+        value: Object.assign(Object.create(existing ?? null), { gpu: withAllStorageBuffers(webgpu.create([])) }),
         configurable: true,
         writable: true,
       });

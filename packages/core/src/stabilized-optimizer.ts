@@ -86,9 +86,10 @@ function validateGradientMap(output: unknown, input: GradientMap, key: string, u
 
 /**
  * `variable ← condition ? before : variable` for every variable, bit for bit: on wasm and cpu one
- * kernel that hands each variable the chosen data (nothing copied); on WebGPU in place, three
- * variables per dispatch doing no work unless the condition holds (or, when a variable's new data
- * is shared, two selects per dispatch into new tensors); elsewhere one select each (the condition
+ * kernel that hands each variable the chosen data (nothing copied); on WebGPU in place, as many
+ * variables per dispatch as the device's storage buffers allow (three with WebGPU's default 8,
+ * seven with the 16 `@gs/backends` asks for on lavapipe), doing no work unless the condition holds
+ * (or, when a variable's new data is shared, selects into new tensors); elsewhere one select each (the condition
  * broadcast once per shape).
  */
 function restoreIf(condition: tf.Tensor, variables: tf.Variable[], before: tf.Tensor[], selects: ConditionalSelect): void {
