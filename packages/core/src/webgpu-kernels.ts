@@ -232,6 +232,11 @@ function stridedWorkgroups(backend: RawWebGPUBackend, size: number): [number, nu
 const STRIDE = `let first = i32(gid.x);
   let stride = i32(groups.x * ${WORKGROUP}u);`;
 
+/** WGSL: the grid-stride loop of `index` over `[0, count)` (after `STRIDE`), shared by the element-wise passes. */
+const stridedLoop = (count: string, body: string) => `for (var index = first; index < ${count}; index += stride) {
+      ${body}
+    }`;
+
 /**
  * How a scaling pass reads one gradient: `lanes` elements at a time (4: as `vec4`, when its size
  * and units allow), with one factor for the whole tensor (`oneFactor`: it has one unit) or one per
@@ -265,9 +270,7 @@ const elementType = ({ lanes }: ScaleRead) => (lanes === 4 ? 'vec4<f32>' : 'f32'
 function scaleLoop(i: number, target: string, source: string, read: ScaleRead, skipOnes = false): string {
   const { lanes, oneFactor } = read;
   const loop = (factor: string, advance = '') =>
-    `for (var index = first; index < params.size${i} / ${lanes}; index += stride) {
-      ${target}${i}[index] = select(${source}${i}[index] * ${factor}, ${elementType(read)}(0.0), zeroed);${advance}
-    }`;
+    stridedLoop(`params.size${i} / ${lanes}`, `${target}${i}[index] = select(${source}${i}[index] * ${factor}, ${elementType(read)}(0.0), zeroed);${advance}`);
   if (oneFactor) {
     return `{
     let factor = factors[params.offset${i}];
@@ -318,7 +321,7 @@ ${range.map((i) => `@group(0) @binding(${count + 2 * i}) var<storage, read> t${i
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
   ${STRIDE}
   let chosen = condition[0] != 0;
-  ${range.map((i) => `for (var index = first; index < params.size${i}; index += stride) { y${i}[index] = select(e${i}[index], t${i}[index], chosen); }`).join('\n  ')}
+  ${range.map((i) => stridedLoop(`params.size${i}`, `y${i}[index] = select(e${i}[index], t${i}[index], chosen);`)).join('\n  ')}
 }`;
 }
 
@@ -403,7 +406,7 @@ ${range.map((i) => `@group(0) @binding(${2 * i}) var<storage, read_write> target
 fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups) groups : vec3<u32>) {
   if (condition[0] == 0) { return; }
   ${STRIDE}
-  ${range.map((i) => `for (var index = first; index < params.size${i}; index += stride) { target${i}[index] = source${i}[index]; }`).join('\n  ')}
+  ${range.map((i) => stridedLoop(`params.size${i}`, `target${i}[index] = source${i}[index];`)).join('\n  ')}
 }`;
 }
 
