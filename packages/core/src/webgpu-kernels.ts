@@ -413,8 +413,8 @@ fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups)
 /**
  * `variable ← condition ? before : variable` for every variable, in place on WebGPU: the
  * variables' data (made by this step's update, owned by nothing else) is overwritten with the
- * values from `before` only when `condition` holds, as many variables per dispatch as the device's storage buffers allow; on other steps
- * the dispatches do no work. Returns false, doing nothing, when that cannot be done safely (another
+ * values from `before` only when `condition` holds, as many variables per dispatch as the
+ * device's storage buffers allow; on other steps the dispatches do no work. Returns false, doing nothing, when that cannot be done safely (another
  * backend, a variable whose data something else shares or that the update left unchanged, a dtype
  * other than float32); the caller then selects into new tensors.
  */
@@ -487,7 +487,8 @@ export interface InPlaceScaling {
 
 /**
  * Scales gradients in place on WebGPU: `x ← zero ? 0 : x · factor` (see `SCALE_GRADIENTS`), as
- * many gradients per dispatch as the device's storage buffers allow (six with WebGPU's default 8); with only a `zero` condition the dispatches do no work unless it holds.
+ * many gradients per dispatch as the device's storage buffers allow (six with WebGPU's default 8);
+ * with only a `zero` condition the dispatches do no work unless it holds.
  * Returns false, doing nothing, when that cannot be done safely (another backend, a tensor whose
  * data something else shares, a dtype other than float32); the caller then scales into new tensors.
  */
