@@ -20,9 +20,9 @@ export interface Scaling {
 /**
  * The gradient scalings of one step (`ctx.scaleGradients`, `ctx.zeroGradientsIf`), kept lazy:
  * a scaled map's entries are computed only when read, and the chain of scalings on a map becomes
- * one kernel for all gradients on wasm and cpu, one per few gradients on WebGPU (as many as the
- * device's storage buffers allow; three with WebGPU's default 8) (and one multiply
- * plus, when zeroing, one select elsewhere).
+ * one kernel for all gradients on wasm and cpu, one per dispatch of as many gradients as the
+ * device's storage buffers allow on WebGPU (three with WebGPU's default 8), and one multiply plus,
+ * when zeroing, one select elsewhere.
  * Reductions of a scaled map are derived from its base's without reading the gradients again.
  * Every tensor made here is kept until `dispose()` at the end of the step.
  */
@@ -93,7 +93,8 @@ export class GradientScalings {
 
   /**
    * Computes every not yet computed gradient of a lazily scaled map at once (what the optimizer
-   * receives) with the fused kernel: on wasm and cpu all in one kernel, on WebGPU as many per dispatch as the device allows.
+   * receives) with the fused kernel: on wasm and cpu all in one kernel, on WebGPU as many per
+   * dispatch as the device allows.
    */
   materializeAll(grads: GradientMap): void {
     const scaling = this.scalingOf(grads);

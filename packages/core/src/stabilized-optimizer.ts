@@ -89,8 +89,8 @@ function validateGradientMap(output: unknown, input: GradientMap, key: string, u
  * kernel that hands each variable the chosen data (nothing copied); on WebGPU in place, as many
  * variables per dispatch as the device's storage buffers allow (three with WebGPU's default 8,
  * seven with the 16 `@gs/backends` asks for on lavapipe), doing no work unless the condition holds
- * (or, when a variable's new data is shared, selects into new tensors); elsewhere one select each (the condition
- * broadcast once per shape).
+ * (or, when a variable's new data is shared, selects into new tensors); elsewhere one select each
+ * (the condition broadcast once per shape).
  */
 function restoreIf(condition: tf.Tensor, variables: tf.Variable[], before: tf.Tensor[], selects: ConditionalSelect): void {
   if (restoreInPlace(condition, variables, before)) return;

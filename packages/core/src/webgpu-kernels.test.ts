@@ -13,10 +13,9 @@ import { scaleInPlace, useWebGPUKernels } from './webgpu-kernels.js';
 // `Math.fround(g · f)`, as one f32 multiply gives.
 const SHAPES = [[6, 8], [7, 5], [8], [3, 2, 4], [13], [], [12, 1], [9, 1], [200, 20], [500, 9]];
 const unitsOf = (shape: number[]) => (shape.length >= 2 ? shape[shape.length - 1]! : 1);
-const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const WIDTH = Math.max(...SHAPES.map(unitsOf));
 const data = (shape: number[], seed: number) =>
-  Array.from({ length: sizeOf(shape) }, (_, i) => Math.fround(Math.sin(i * 1.7 + seed) * (1 + (i % 3))));
+  Array.from({ length: tf.util.sizeFromShape(shape) }, (_, i) => Math.fround(Math.sin(i * 1.7 + seed) * (1 + (i % 3))));
 /** Per-unit factors `[P, WIDTH]`, distinct for every unit, some negative. */
 const factorRows = SHAPES.map((_, p) => Array.from({ length: WIDTH }, (_, u) => Math.fround(0.5 + ((p * 7 + u * 3) % 13) / 8 - (u % 5 === 0 ? 2 : 0))));
 
@@ -27,7 +26,7 @@ describeBackends('WebGPU kernels, four floats or one at a time', webgpu, () => {
     expect(useWebGPUKernels()).toBe(true);
     const xs = SHAPES.map((shape, i) => tf.tensor(data(shape, i), shape));
     const ys = SHAPES.map((shape, i) => tf.tensor(data(shape, i + 10), shape));
-    const attrs = { units: SHAPES.map(unitsOf), rows: SHAPES.map((shape) => sizeOf(shape) / unitsOf(shape)), width: WIDTH };
+    const attrs = { units: SHAPES.map(unitsOf), rows: SHAPES.map((shape) => tf.util.sizeFromShape(shape) / unitsOf(shape)), width: WIDTH };
     const padded = (sums: number[]) => [...sums, ...new Array<number>(WIDTH - sums.length).fill(0)];
     const square = tf.engine().runKernel(UNIT_SQUARED_NORMS, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])), { ...attrs, mode: 'square' } as never) as tf.Tensor;
     await expectClose(square, SHAPES.flatMap((shape, i) => padded(unitSums(shape, data(shape, i)))), { rtol: 1e-6 });
