@@ -3,7 +3,7 @@ import { compareStepTimes, countKernelLaunches } from '@gs/testing/bench';
 import type { BenchModelSpec } from './models.js';
 import type { OptimizerVariant } from './stack-variants.js';
 
-/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, interleaved. */
+/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, taking turns step by step. */
 export interface BenchTiming {
   /** Timed rounds (the median is reported). Default 7. */
   rounds?: number;
@@ -18,8 +18,10 @@ export interface BenchRow {
   name: string;
   /** Median milliseconds per step. */
   msPerStep: number;
-  /** `msPerStep` over the bare optimizer's, measured in the same run. */
+  /** `msPerStep` over the bare optimizer's, measured in the same run (median over rounds of the per-round ratio). */
   ratio: number;
+  /** First and third quartiles of the per-round ratios: how much `ratio` moved from round to round. */
+  ratioQuartiles: [number, number];
   /** Median CPU milliseconds per step of the process (Node only; robust to other processes' load). */
   cpuMsPerStep?: number;
   /** `cpuMsPerStep` over the bare optimizer's. */
@@ -38,8 +40,8 @@ export interface BenchTable {
 }
 
 /**
- * Times the variants on one model, interleaved round by round so load on a shared machine hits
- * them alike, and counts kernel launches per step for each (deterministic, so it shows where time
+ * Times the variants on one model, taking turns step by step (each step timed to the end of its
+ * GPU work) so drifts of a shared machine's speed hit them alike, and counts kernel launches per step for each (deterministic, so it shows where time
  * goes even when timings are noisy). The first variant is the baseline of the ratios.
  */
 export async function benchVariants(
@@ -56,7 +58,7 @@ export async function benchVariants(
   try {
     const timings = await compareStepTimes(
       runs.map(({ variant, step }) => ({ name: variant.name, step })),
-      { rounds, stepsPerRound, warmupRounds },
+      { rounds, stepsPerRound, warmupRounds, interleave: 'step' },
     );
     const rows: BenchRow[] = [];
     for (const [i, { step }] of runs.entries()) {
@@ -85,17 +87,18 @@ export async function benchVariants(
 }
 
 /**
- * A Markdown table of `table`: wall ms/step and its ratio to the first row, CPU ms/step and its
- * ratio (where measured), kernels (and GPU dispatches) per step.
+ * A Markdown table of `table`: wall ms/step, its ratio to the first row and the middle half of the
+ * per-round ratios, CPU ms/step and its ratio (where measured), kernels (and GPU dispatches) per step.
  */
 export function formatTable({ title, backend, rows }: BenchTable): string {
   const gpu = rows.some((row) => row.dispatches !== undefined);
   const cpu = rows.every((row) => row.cpuRatio !== undefined);
-  const header = ['variant', 'ms/step', '× bare', ...(cpu ? ['CPU ms/step', '× bare (CPU)'] : []), 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
+  const header = ['variant', 'ms/step', '× bare', 'middle half of rounds', ...(cpu ? ['CPU ms/step', '× bare (CPU)'] : []), 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
   const lines = rows.map((row) => [
     row.name,
     row.msPerStep.toFixed(1),
     `${row.ratio.toFixed(3)}×`,
+    row.ratioQuartiles.map((quartile) => `${quartile.toFixed(3)}×`).join('–'),
     ...(cpu ? [row.cpuMsPerStep!.toFixed(1), `${row.cpuRatio!.toFixed(3)}×`] : []),
     row.kernels.toFixed(0),
     ...(gpu ? [row.dispatches?.toFixed(0) ?? ''] : []),

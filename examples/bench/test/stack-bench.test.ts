@@ -8,7 +8,7 @@ import { modelTable } from '../src/stack-variants.js';
 // A smoke test of the bench code at a tiny size (the bench itself runs by hand, `npm run bench`):
 // one round, the table's rows, columns and counts, and no tensor left behind. Speed is not tested.
 describeBackends('stack bench (smoke)', await testBackends(), (backend) => {
-  it(`times the variants interleaved and prints one table with ratios and kernel launches [${backend}]`, async () => {
+  it(`times the variants taking turns step by step and prints one table with ratios and kernel launches [${backend}]`, async () => {
     const before = tf.memory().numTensors;
     const table = await benchVariants(reluMlp({ depth: 2, width: 8, batch: 4 }), modelTable, { rounds: 1, warmupRounds: 0 });
     expect(tf.memory().numTensors).toBe(before);
@@ -16,6 +16,7 @@ describeBackends('stack bench (smoke)', await testBackends(), (backend) => {
     expect(table.rows.map((row) => row.name)).toEqual(modelTable.map((variant) => variant.name));
     expect(table.rows[0]!.ratio).toBe(1);
     expect(table.rows[0]!.cpuRatio).toBe(1);
+    expect(table.rows[0]!.ratioQuartiles).toEqual([1, 1]);
     for (const row of table.rows) {
       expect(row.msPerStep).toBeGreaterThan(0);
       expect(Number.isFinite(row.cpuRatio)).toBe(true);
@@ -26,6 +27,7 @@ describeBackends('stack bench (smoke)', await testBackends(), (backend) => {
     const text = formatTable(table);
     expect(text.split('\n')[0]).toBe(`2×8 ReLU MLP, batch 4 [${backend}]`);
     expect(text).toContain('| × bare (CPU) |');
+    expect(text).toContain('| middle half of rounds |');
     expect(text.split('\n').filter((line) => line.startsWith('| full stack'))).toHaveLength(2);
   });
 });

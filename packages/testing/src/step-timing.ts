@@ -26,6 +26,30 @@ export interface StepTiming {
   cpuMsPerStep?: number;
   /** The CPU time over the baseline's in the same round, median over rounds. */
   cpuRatio?: number;
+  /**
+   * The first and third quartiles of the per-round ratios (wall time): half of the rounds fell
+   * between them. Read the baseline-again row of a table against them to see how far apart two
+   * identical variants land on this machine.
+   */
+  ratioQuartiles: [number, number];
+}
+
+/** How `compareStepTimes` takes turns between the variants. */
+export interface StepTimingOptions {
+  /** Timed rounds; the medians over them are reported. Default 15. */
+  rounds?: number;
+  /** Steps of every variant per round. Default 5. */
+  stepsPerRound?: number;
+  /** Rounds run first and discarded. Default 2. */
+  warmupRounds?: number;
+  /**
+   * `'round'` (default): each variant runs its `stepsPerRound` steps in a row, then the next.
+   * `'step'`: the variants take turns step by step, each step timed to the end of its work (its
+   * result read back), so every variant's steps of a round are spread over the same stretch of time
+   * and drifts of the machine's speed within a round cancel too — at the price of one readback per
+   * step instead of one per round.
+   */
+  interleave?: 'round' | 'step';
 }
 
 /** The process's CPU time in milliseconds (user + system, all threads), where Node gives it. */
@@ -34,63 +58,92 @@ function cpuMilliseconds(): number | undefined {
   return usage ? (usage.user + usage.system) / 1000 : undefined;
 }
 
+/** Runs `steps` steps of `variant`, then reads the last result back so queued GPU work is counted; returns [wall ms, CPU ms where measured]. */
+async function timeSteps(variant: StepVariant, steps: number): Promise<[number, number | undefined]> {
+  const start = performance.now();
+  const cpuStart = cpuMilliseconds();
+  let last: tf.Tensor | void = undefined;
+  for (let i = 0; i < steps; i++) {
+    if (last) last.dispose();
+    last = await variant.step();
+  }
+  if (last) {
+    await last.data();
+    last.dispose();
+  } else {
+    await tf.ready();
+  }
+  const cpuEnd = cpuMilliseconds();
+  return [performance.now() - start, cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : undefined];
+}
+
+/** The `q`-quantile of `values` (linear between the two nearest ranks). */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
 /**
- * Times several step variants in one run, interleaved round by round (so drift and background load
- * hit every variant alike), and reports the median ms/step of each and its ratio to the first
- * (paired by round).
+ * Times several step variants in one run, interleaved (so drift and background load hit every
+ * variant alike), and reports the median ms/step of each and its ratio to the first (paired by
+ * round), with the quartiles of that ratio over the rounds.
  *
- * Each round runs `stepsPerRound` steps of every variant in turn, then reads the last result back
- * (asynchronously) so GPU work is counted. `warmupRounds` rounds are run first and discarded.
+ * Each round runs `stepsPerRound` steps of every variant — one variant after another, or in turns
+ * step by step (`interleave: 'step'`) — and reads results back (asynchronously) so GPU work is
+ * counted. The variant that goes first rotates from round to round (and from turn to turn).
+ * `warmupRounds` rounds are run first and discarded.
+ *
+ * @example
+ * const [bare, clipped] = await compareStepTimes([
+ *   { name: 'bare', step: () => bareOptimizer.minimize(loss, true) },
+ *   { name: 'clipped', step: () => clippedOptimizer.minimize(loss, true) },
+ * ], { rounds: 15, stepsPerRound: 10, interleave: 'step' });
+ * console.log(clipped.ratio, clipped.ratioQuartiles);
  */
 export async function compareStepTimes(
   variants: readonly StepVariant[],
-  { rounds = 15, stepsPerRound = 5, warmupRounds = 2 }: { rounds?: number; stepsPerRound?: number; warmupRounds?: number } = {},
+  { rounds = 15, stepsPerRound = 5, warmupRounds = 2, interleave = 'round' }: StepTimingOptions = {},
 ): Promise<StepTiming[]> {
   if (variants.length === 0) throw new Error('compareStepTimes: no variants');
   const samples = variants.map(() => [] as number[]);
   const cpuSamples = variants.map(() => [] as number[]);
+  const [turns, stepsPerTurn] = interleave === 'step' ? [stepsPerRound, 1] : [1, stepsPerRound];
   for (let round = 0; round < warmupRounds + rounds; round++) {
-    // Rotate the starting variant so no variant always runs first in a round.
-    for (let offset = 0; offset < variants.length; offset++) {
-      const index = (round + offset) % variants.length;
-      const variant = variants[index]!;
-      const start = performance.now();
-      const cpuStart = cpuMilliseconds();
-      let last: tf.Tensor | void = undefined;
-      for (let i = 0; i < stepsPerRound; i++) {
-        if (last) last.dispose();
-        last = await variant.step();
-      }
-      if (last) {
-        await last.data();
-        last.dispose();
-      } else {
-        await tf.ready();
-      }
-      const elapsed = (performance.now() - start) / stepsPerRound;
-      const cpuEnd = cpuMilliseconds();
-      if (round >= warmupRounds) {
-        samples[index]!.push(elapsed);
-        if (cpuStart !== undefined && cpuEnd !== undefined) cpuSamples[index]!.push((cpuEnd - cpuStart) / stepsPerRound);
+    const wall = variants.map(() => 0);
+    const cpu = variants.map(() => 0);
+    for (let turn = 0; turn < turns; turn++) {
+      for (let offset = 0; offset < variants.length; offset++) {
+        const index = (round + turn + offset) % variants.length;
+        const [elapsed, cpuElapsed] = await timeSteps(variants[index]!, stepsPerTurn);
+        wall[index]! += elapsed;
+        cpu[index]! += cpuElapsed ?? Number.NaN;
       }
     }
+    if (round < warmupRounds) continue;
+    for (const index of variants.keys()) {
+      samples[index]!.push(wall[index]! / stepsPerRound);
+      if (Number.isFinite(cpu[index])) cpuSamples[index]!.push(cpu[index]! / stepsPerRound);
+    }
   }
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
-  // Ratios are paired: the median over rounds of (this variant's time / the baseline's time in the
-  // same round), so slow drifts of the machine's load cancel within a round.
-  const pairedRatio = (values: number[][], i: number) => median(values[i]!.map((value, round) => value / values[0]![round]!));
+  const median = (values: number[]) => quantile(values, 0.5);
+  // Ratios are paired: this variant's time over the baseline's in the same round, so slow drifts of
+  // the machine's load cancel within a round; the median over rounds is reported.
+  const roundRatios = (values: number[][], i: number) => values[i]!.map((value, round) => value / values[0]![round]!);
   const medians = samples.map(median);
   const cpuMedians = cpuSamples.every((values) => values.length > 0) ? cpuSamples.map(median) : undefined;
-  return variants.map((variant, i) => ({
-    name: variant.name,
-    msPerStep: medians[i]!,
-    ratio: pairedRatio(samples, i),
-    ...(cpuMedians ? { cpuMsPerStep: cpuMedians[i]!, cpuRatio: pairedRatio(cpuSamples, i) } : {}),
-  }));
+  return variants.map((variant, i) => {
+    const ratios = roundRatios(samples, i);
+    return {
+      name: variant.name,
+      msPerStep: medians[i]!,
+      ratio: median(ratios),
+      ratioQuartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)] as [number, number],
+      ...(cpuMedians ? { cpuMsPerStep: cpuMedians[i]!, cpuRatio: median(roundRatios(cpuSamples, i)) } : {}),
+    };
+  });
 }
 
 /** Prints timings as an aligned table under a title, e.g. "stabilize overhead [wasm]". */
@@ -99,6 +152,7 @@ export function printStepTimes(title: string, timings: readonly StepTiming[]): v
   console.log(`\n${title}`);
   for (const t of timings) {
     const cpu = t.cpuMsPerStep !== undefined ? `  ${t.cpuMsPerStep.toFixed(2).padStart(9)} CPU ms/step  ${t.cpuRatio!.toFixed(3)}×` : '';
-    console.log(`  ${t.name.padEnd(width)}  ${t.msPerStep.toFixed(2).padStart(9)} ms/step  ${t.ratio.toFixed(3)}×${cpu}`);
+    const [q1, q3] = t.ratioQuartiles;
+    console.log(`  ${t.name.padEnd(width)}  ${t.msPerStep.toFixed(2).padStart(9)} ms/step  ${t.ratio.toFixed(3)}× (middle half ${q1.toFixed(3)}–${q3.toFixed(3)})${cpu}`);
   }
 }
