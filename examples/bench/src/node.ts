@@ -49,7 +49,7 @@ const plan: { model: ModelName; spec: BenchModelSpec; variants: readonly Optimiz
 ];
 
 const available = await availableBackends();
-const conditions = `${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average at start ${loadavg().map((value) => value.toFixed(1)).join(' ')}, median of ${options.rounds} rounds × 10 steps per variant, taking turns step by step`;
+const conditions = `${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average at start ${loadavg().map((value) => value.toFixed(1)).join(' ')}, median of ${options.rounds} rounds × 10 steps per variant, each between two runs of the bare step`;
 console.log(`Stack benchmark — ${conditions}`);
 const tables: BenchTable[] = [];
 for (const backend of ['wasm', 'webgpu'] as const) {

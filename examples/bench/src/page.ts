@@ -35,7 +35,7 @@ async function run(): Promise<void> {
   const table = await benchVariants(reluMlp({ depth, width }), which === 'all' ? stackTable : modelTable, { rounds });
   const text = formatTable(table);
   byId('table').textContent = text;
-  byId('status').textContent = `done: median of ${rounds} rounds × 10 steps per variant, taking turns step by step`;
+  byId('status').textContent = `done: median of ${rounds} rounds × 10 steps per variant, each between two runs of the bare step`;
   window.benchResult = { table, text };
 }
 

@@ -3,7 +3,7 @@ import { compareStepTimes, countKernelLaunches } from '@gs/testing/bench';
 import type { BenchModelSpec } from './models.js';
 import type { OptimizerVariant } from './stack-variants.js';
 
-/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, taking turns step by step. */
+/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, each between two runs of the baseline. */
 export interface BenchTiming {
   /** Timed rounds (the median is reported). Default 7. */
   rounds?: number;
@@ -40,8 +40,8 @@ export interface BenchTable {
 }
 
 /**
- * Times the variants on one model, taking turns step by step (each step timed to the end of its
- * GPU work) so drifts of a shared machine's speed hit them alike, and counts kernel launches per step for each (deterministic, so it shows where time
+ * Times the variants on one model, interleaved with the baseline between every two of them and each
+ * compared with the baseline runs on either side, so drifts of a shared machine's speed cancel, and counts kernel launches per step for each (deterministic, so it shows where time
  * goes even when timings are noisy). The first variant is the baseline of the ratios.
  */
 export async function benchVariants(
@@ -58,7 +58,7 @@ export async function benchVariants(
   try {
     const timings = await compareStepTimes(
       runs.map(({ variant, step }) => ({ name: variant.name, step })),
-      { rounds, stepsPerRound, warmupRounds, interleave: 'step' },
+      { rounds, stepsPerRound, warmupRounds, bracket: true },
     );
     const rows: BenchRow[] = [];
     for (const [i, { step }] of runs.entries()) {

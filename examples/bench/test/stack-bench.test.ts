@@ -8,7 +8,7 @@ import { modelTable } from '../src/stack-variants.js';
 // A smoke test of the bench code at a tiny size (the bench itself runs by hand, `npm run bench`):
 // one round, the table's rows, columns and counts, and no tensor left behind. Speed is not tested.
 describeBackends('stack bench (smoke)', await testBackends(), (backend) => {
-  it(`times the variants taking turns step by step and prints one table with ratios and kernel launches [${backend}]`, async () => {
+  it(`times the variants between runs of the baseline and prints one table with ratios and kernel launches [${backend}]`, async () => {
     const before = tf.memory().numTensors;
     const table = await benchVariants(reluMlp({ depth: 2, width: 8, batch: 4 }), modelTable, { rounds: 1, warmupRounds: 0 });
     expect(tf.memory().numTensors).toBe(before);

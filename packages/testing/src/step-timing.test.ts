@@ -33,26 +33,26 @@ describe('compareStepTimes', () => {
     vi.spyOn(performance, 'now').mockImplementation(() => clock);
   }
 
-  it("takes turns step by step with interleave: 'step', reading every step back and rotating who goes first", async () => {
-    useFakeClock();
-    const log: string[] = [];
-    const variants = ['a', 'b', 'c'].map((name) => fakeVariant(name, log, () => 1));
-    const before = tf.memory().numTensors;
-    await compareStepTimes(variants, { rounds: 2, stepsPerRound: 2, warmupRounds: 0, interleave: 'step' });
-    expect(tf.memory().numTensors).toBe(before);
-    const turns = ['a', 'b', 'c', 'b', 'c', 'a', 'b', 'c', 'a', 'c', 'a', 'b'];
-    expect(log).toEqual(turns.flatMap((name) => [name, `read ${name}`]));
-  });
-
-  it('runs each variant\'s steps in a row by default, reading the last one back', async () => {
+  it("runs each variant's steps in a row, reading the last one back, the first to go rotating by round", async () => {
     useFakeClock();
     const log: string[] = [];
     const variants = ['a', 'b'].map((name) => fakeVariant(name, log, () => 1));
+    const before = tf.memory().numTensors;
     await compareStepTimes(variants, { rounds: 2, stepsPerRound: 3, warmupRounds: 0 });
+    expect(tf.memory().numTensors).toBe(before);
     expect(log).toEqual(['a', 'a', 'a', 'read a', 'b', 'b', 'b', 'read b', 'b', 'b', 'b', 'read b', 'a', 'a', 'a', 'read a']);
   });
 
-  it.each(['round', 'step'] as const)('pairs ratios by round and reports their median and quartiles (interleave %s)', async (interleave) => {
+  it('with bracket, runs the baseline before, between and after the others, rotating the others by round', async () => {
+    useFakeClock();
+    const log: string[] = [];
+    const variants = ['a', 'b', 'c'].map((name) => fakeVariant(name, log, () => 1));
+    await compareStepTimes(variants, { rounds: 2, stepsPerRound: 1, warmupRounds: 0, bracket: true });
+    const blocks = ['a', 'b', 'a', 'c', 'a', 'a', 'c', 'a', 'b', 'a'];
+    expect(log).toEqual(blocks.flatMap((name) => [name, `read ${name}`]));
+  });
+
+  it.each([false, true])('pairs ratios by round and reports their median and quartiles (bracket: %s)', async (bracket) => {
     useFakeClock();
     const log: string[] = [];
     const stepsPerRound = 2;
@@ -63,7 +63,7 @@ describe('compareStepTimes', () => {
       const round = Math.floor(call / stepsPerRound) - 1;
       return round < 0 ? 100 : [11, 13, 12, 15][round]!;
     });
-    const [bare, stack] = await compareStepTimes([baseline, other], { rounds: 4, stepsPerRound, warmupRounds: 1, interleave });
+    const [bare, stack] = await compareStepTimes([baseline, other], { rounds: 4, stepsPerRound, warmupRounds: 1, bracket });
     expect(bare!.ratio).toBe(1);
     expect(bare!.ratioQuartiles).toEqual([1, 1]);
     expect(bare!.msPerStep).toBe(10);
@@ -73,6 +73,21 @@ describe('compareStepTimes', () => {
     expect(stack!.ratioQuartiles[0]).toBeCloseTo(1.175, 12);
     expect(stack!.ratioQuartiles[1]).toBeCloseTo(1.35, 12);
     expect(stack!.msPerStep).toBeCloseTo(12.5, 12);
+  });
+
+  it('with bracket, compares each variant with the baseline blocks on either side of it', async () => {
+    useFakeClock();
+    const log: string[] = [];
+    // The machine slows down block by block: the n-th block's steps take (1 + n/10) times their
+    // cost. Blocks: bare, a, bare, b, bare — both variants cost as much as the baseline.
+    let block = 0;
+    const slowing = (name: string) => fakeVariant(name, log, () => 10 * (1 + block++ / 10));
+    const variants = [slowing('bare'), slowing('a'), slowing('b')];
+    const [, a, b] = await compareStepTimes(variants, { rounds: 1, stepsPerRound: 1, warmupRounds: 0, bracket: true });
+    // Block times 10, 11, 12, 13, 14: a = 11 / mean(10, 12), b = 13 / mean(12, 14) — exactly 1,
+    // where the round's mean baseline (12) would give 0.917 and 1.083.
+    expect(a!.ratio).toBeCloseTo(1, 12);
+    expect(b!.ratio).toBeCloseTo(1, 12);
   });
 
   it('rejects an empty list of variants', async () => {

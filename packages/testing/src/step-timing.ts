@@ -34,22 +34,21 @@ export interface StepTiming {
   ratioQuartiles: [number, number];
 }
 
-/** How `compareStepTimes` takes turns between the variants. */
+/** How long `compareStepTimes` times, and in which order. */
 export interface StepTimingOptions {
   /** Timed rounds; the medians over them are reported. Default 15. */
   rounds?: number;
-  /** Steps of every variant per round. Default 5. */
+  /** Steps of a variant in a row (one block), read back at the end. Default 5. */
   stepsPerRound?: number;
   /** Rounds run first and discarded. Default 2. */
   warmupRounds?: number;
   /**
-   * `'round'` (default): each variant runs its `stepsPerRound` steps in a row, then the next.
-   * `'step'`: the variants take turns step by step, each step timed to the end of its work (its
-   * result read back), so every variant's steps of a round are spread over the same stretch of time
-   * and drifts of the machine's speed within a round cancel too — at the price of one readback per
-   * step instead of one per round.
+   * Run the baseline (the first variant) again between every two other variants, and compare each
+   * variant with the mean of the two baseline blocks around it rather than with the round's
+   * baseline: a change of the machine's speed within a round then cancels unless it falls inside
+   * those three blocks. Costs nearly twice the time. Default false.
    */
-  interleave?: 'round' | 'step';
+  bracket?: boolean;
 }
 
 /** The process's CPU time in milliseconds (user + system, all threads), where Node gives it. */
@@ -58,8 +57,8 @@ function cpuMilliseconds(): number | undefined {
   return usage ? (usage.user + usage.system) / 1000 : undefined;
 }
 
-/** Runs `steps` steps of `variant`, then reads the last result back so queued GPU work is counted; returns [wall ms, CPU ms where measured]. */
-async function timeSteps(variant: StepVariant, steps: number): Promise<[number, number | undefined]> {
+/** Runs `steps` steps of `variant`, then reads the last result back so queued GPU work is counted; returns wall and CPU ms (CPU where measured, else NaN). */
+async function timeSteps(variant: StepVariant, steps: number): Promise<{ wall: number; cpu: number }> {
   const start = performance.now();
   const cpuStart = cpuMilliseconds();
   let last: tf.Tensor | void = undefined;
@@ -74,7 +73,7 @@ async function timeSteps(variant: StepVariant, steps: number): Promise<[number, 
     await tf.ready();
   }
   const cpuEnd = cpuMilliseconds();
-  return [performance.now() - start, cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : undefined];
+  return { wall: performance.now() - start, cpu: cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : Number.NaN };
 }
 
 /** The `q`-quantile of `values` (linear between the two nearest ranks). */
@@ -86,64 +85,70 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
+const median = (values: readonly number[]) => quantile(values, 0.5);
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/**
+ * The order of one round's blocks (variant indices): every variant once, the first to go rotating
+ * from round to round; with `bracket`, the baseline (0) before, between and after the others.
+ */
+function roundOrder(count: number, round: number, bracket: boolean): number[] {
+  if (!bracket) return Array.from({ length: count }, (_, offset) => (round + offset) % count);
+  const others = Array.from({ length: count - 1 }, (_, offset) => 1 + ((round + offset) % (count - 1)));
+  return [0, ...others.flatMap((index) => [index, 0])];
+}
+
 /**
  * Times several step variants in one run, interleaved (so drift and background load hit every
  * variant alike), and reports the median ms/step of each and its ratio to the first (paired by
  * round), with the quartiles of that ratio over the rounds.
  *
- * Each round runs `stepsPerRound` steps of every variant — one variant after another, or in turns
- * step by step (`interleave: 'step'`) — and reads results back (asynchronously) so GPU work is
- * counted. The variant that goes first rotates from round to round (and from turn to turn).
- * `warmupRounds` rounds are run first and discarded.
+ * Each round runs a block of `stepsPerRound` steps of every variant, one after another, and reads
+ * each block's last result back (asynchronously) so GPU work is counted. The variant that goes
+ * first rotates from round to round. With `bracket`, the baseline also runs between the others and
+ * each variant is compared with the baseline blocks on either side. `warmupRounds` rounds are run
+ * first and discarded.
  *
  * @example
  * const [bare, clipped] = await compareStepTimes([
  *   { name: 'bare', step: () => bareOptimizer.minimize(loss, true) },
  *   { name: 'clipped', step: () => clippedOptimizer.minimize(loss, true) },
- * ], { rounds: 15, stepsPerRound: 10, interleave: 'step' });
+ * ], { rounds: 15, stepsPerRound: 10, bracket: true });
  * console.log(clipped.ratio, clipped.ratioQuartiles);
  */
 export async function compareStepTimes(
   variants: readonly StepVariant[],
-  { rounds = 15, stepsPerRound = 5, warmupRounds = 2, interleave = 'round' }: StepTimingOptions = {},
+  { rounds = 15, stepsPerRound = 5, warmupRounds = 2, bracket = false }: StepTimingOptions = {},
 ): Promise<StepTiming[]> {
   if (variants.length === 0) throw new Error('compareStepTimes: no variants');
-  const samples = variants.map(() => [] as number[]);
-  const cpuSamples = variants.map(() => [] as number[]);
-  const [turns, stepsPerTurn] = interleave === 'step' ? [stepsPerRound, 1] : [1, stepsPerRound];
+  const perVariant = () => variants.map(() => [] as number[]);
+  const [wallSamples, cpuSamples, wallRatios, cpuRatios] = [perVariant(), perVariant(), perVariant(), perVariant()];
   for (let round = 0; round < warmupRounds + rounds; round++) {
-    const wall = variants.map(() => 0);
-    const cpu = variants.map(() => 0);
-    for (let turn = 0; turn < turns; turn++) {
-      for (let offset = 0; offset < variants.length; offset++) {
-        const index = (round + turn + offset) % variants.length;
-        const [elapsed, cpuElapsed] = await timeSteps(variants[index]!, stepsPerTurn);
-        wall[index]! += elapsed;
-        cpu[index]! += cpuElapsed ?? Number.NaN;
+    const order = roundOrder(variants.length, round, bracket);
+    const blocks: { wall: number; cpu: number }[] = [];
+    for (const index of order) blocks.push(await timeSteps(variants[index]!, stepsPerRound));
+    if (round < warmupRounds) continue;
+    const blocksOf = (index: number) => blocks.filter((_, position) => order[position] === index);
+    for (const index of variants.keys()) {
+      const own = blocksOf(index);
+      // The baseline blocks a variant is compared with: the two on either side, or all of the round's.
+      const position = order.indexOf(index);
+      const reference = bracket && index !== 0 ? [blocks[position - 1]!, blocks[position + 1]!] : blocksOf(0);
+      for (const [samples, ratios, field] of [[wallSamples, wallRatios, 'wall'], [cpuSamples, cpuRatios, 'cpu']] as const) {
+        const time = mean(own.map((block) => block[field]));
+        samples[index]!.push(time / stepsPerRound);
+        ratios[index]!.push(time / mean(reference.map((block) => block[field])));
       }
     }
-    if (round < warmupRounds) continue;
-    for (const index of variants.keys()) {
-      samples[index]!.push(wall[index]! / stepsPerRound);
-      if (Number.isFinite(cpu[index])) cpuSamples[index]!.push(cpu[index]! / stepsPerRound);
-    }
   }
-  const median = (values: number[]) => quantile(values, 0.5);
-  // Ratios are paired: this variant's time over the baseline's in the same round, so slow drifts of
-  // the machine's load cancel within a round; the median over rounds is reported.
-  const roundRatios = (values: number[][], i: number) => values[i]!.map((value, round) => value / values[0]![round]!);
-  const medians = samples.map(median);
-  const cpuMedians = cpuSamples.every((values) => values.length > 0) ? cpuSamples.map(median) : undefined;
-  return variants.map((variant, i) => {
-    const ratios = roundRatios(samples, i);
-    return {
-      name: variant.name,
-      msPerStep: medians[i]!,
-      ratio: median(ratios),
-      ratioQuartiles: [quantile(ratios, 0.25), quantile(ratios, 0.75)] as [number, number],
-      ...(cpuMedians ? { cpuMsPerStep: cpuMedians[i]!, cpuRatio: median(roundRatios(cpuSamples, i)) } : {}),
-    };
-  });
+  const cpuMeasured = cpuSamples.flat().every(Number.isFinite);
+  return variants.map((variant, i) => ({
+    name: variant.name,
+    msPerStep: median(wallSamples[i]!),
+    ratio: median(wallRatios[i]!),
+    ratioQuartiles: [quantile(wallRatios[i]!, 0.25), quantile(wallRatios[i]!, 0.75)],
+    ...(cpuMeasured ? { cpuMsPerStep: median(cpuSamples[i]!), cpuRatio: median(cpuRatios[i]!) } : {}),
+  }));
 }
 
 /** Prints timings as an aligned table under a title, e.g. "stabilize overhead [wasm]". */
