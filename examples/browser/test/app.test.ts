@@ -54,6 +54,19 @@ describe.skipIf(!RUN)('browser app', () => {
     const reason = await page.textContent('#backend-reason');
     console.log(`browser backend: ${backend} ${reason}`);
     if (process.env.CI === 'true') expect(backend, `no WebGPU adapter in Chromium ${reason}`).toBe('webgpu');
+    if (backend === 'webgpu') {
+      // setupBackend left the page a navigator.gpu whose devices (tfjs's among them) get every
+      // storage buffer per shader stage the adapter offers, not WebGPU's default 8.
+      const [offered, given] = await page.evaluate(async () => {
+        const adapter = (await navigator.gpu.requestAdapter())!;
+        const device = await adapter.requestDevice();
+        const limits = [adapter.limits.maxStorageBuffersPerShaderStage, device.limits.maxStorageBuffersPerShaderStage];
+        device.destroy();
+        return limits;
+      });
+      console.log(`browser WebGPU storage buffers per shader stage: ${given} (adapter offers ${offered})`);
+      expect(given).toBe(offered);
+    }
     await page.waitForSelector('#status[data-state]', { timeout: 240_000 });
     expect(await page.getAttribute('#status', 'data-state'), await page.textContent('#status') ?? '').toBe('done');
     for (const chart of ['#loss-chart', '#heatmap-chart', '#layer-chart']) {

@@ -8,8 +8,9 @@
  * Mesa lavapipe's 16 a stabilized step of a 40-tensor model takes ~18 fewer dispatches, and tfjs's
  * own concat joins more inputs per dispatch. Results are the same either way.
  *
- * `setupBackend` applies it in Node. Where you give tfjs a `navigator.gpu` yourself, wrap it before
- * the webgpu backend initializes (`tf.setBackend('webgpu')`).
+ * `setupBackend` applies it (in Node to the `navigator.gpu` it creates, in the browser to the
+ * page's). Where you set up tfjs's webgpu backend yourself, wrap `navigator.gpu` before it
+ * initializes (`tf.setBackend('webgpu')`).
  *
  * @example
  * Object.defineProperty(navigator, 'gpu', { value: withAllStorageBuffers(navigator.gpu), configurable: true });

@@ -7,12 +7,26 @@ import {
   chooseBackend,
 } from './backend-choice.js';
 
+import { withAllStorageBuffers } from './all-storage-buffers.js';
+
 export * from './backend-choice.js';
 export { withAllStorageBuffers } from './all-storage-buffers.js';
 
+/** The `navigator.gpu` this module put in place, so it is wrapped once however often it probes. */
+let wrappedGPU: GPU | undefined;
+
+/**
+ * Asks the page's `navigator.gpu` for an adapter, first replacing it (on `navigator` itself) with
+ * one whose devices get every storage buffer the adapter offers (`withAllStorageBuffers`), so the
+ * webgpu backend tfjs then creates does too.
+ */
 async function probeBrowserWebGPU(): Promise<{ adapter: GPUAdapter | null; problem?: string }> {
   if (typeof navigator === 'undefined' || !navigator.gpu) {
     return { adapter: null, problem: 'this browser has no navigator.gpu (WebGPU is off or unsupported)' };
+  }
+  if (navigator.gpu !== wrappedGPU) {
+    wrappedGPU = withAllStorageBuffers(navigator.gpu);
+    Object.defineProperty(navigator, 'gpu', { value: wrappedGPU, configurable: true });
   }
   const adapter = await navigator.gpu.requestAdapter().catch(() => null);
   return adapter ? { adapter } : { adapter: null, problem: 'the browser returned no WebGPU adapter' };
