@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { compareStepTimes, countKernelLaunches } from '@gs/testing/bench';
+import { compareStepTimes, countKernelLaunches, type MedianInterval } from '@gs/testing/bench';
 import type { BenchModelSpec } from './models.js';
 import type { OptimizerVariant } from './stack-variants.js';
 
@@ -20,8 +20,8 @@ export interface BenchRow {
   msPerStep: number;
   /** `msPerStep` over the bare optimizer's, measured in the same run (median over rounds of the per-round ratio). */
   ratio: number;
-  /** First and third quartiles of the per-round ratios: how much `ratio` moved from round to round. */
-  ratioQuartiles: [number, number];
+  /** A confidence interval for `ratio` (95 % from six rounds on), from the spread of the per-round ratios. */
+  ratioInterval: MedianInterval;
   /** Median CPU milliseconds per step of the process (Node only; robust to other processes' load). */
   cpuMsPerStep?: number;
   /** `cpuMsPerStep` over the bare optimizer's. */
@@ -87,18 +87,18 @@ export async function benchVariants(
 }
 
 /**
- * A Markdown table of `table`: wall ms/step, its ratio to the first row and the middle half of the
- * per-round ratios, CPU ms/step and its ratio (where measured), kernels (and GPU dispatches) per step.
+ * A Markdown table of `table`: wall ms/step, its ratio to the first row and that ratio's confidence
+ * interval, CPU ms/step and its ratio (where measured), kernels (and GPU dispatches) per step.
  */
 export function formatTable({ title, backend, rows }: BenchTable): string {
   const gpu = rows.some((row) => row.dispatches !== undefined);
   const cpu = rows.every((row) => row.cpuRatio !== undefined);
-  const header = ['variant', 'ms/step', '× bare', 'middle half of rounds', ...(cpu ? ['CPU ms/step', '× bare (CPU)'] : []), 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
+  const header = ['variant', 'ms/step', '× bare', 'interval (confidence)', ...(cpu ? ['CPU ms/step', '× bare (CPU)'] : []), 'kernels/step', ...(gpu ? ['GPU dispatches/step'] : [])];
   const lines = rows.map((row) => [
     row.name,
     row.msPerStep.toFixed(1),
     `${row.ratio.toFixed(3)}×`,
-    row.ratioQuartiles.map((quartile) => `${quartile.toFixed(3)}×`).join('–'),
+    `${row.ratioInterval.low.toFixed(3)}–${row.ratioInterval.high.toFixed(3)} (${Math.round(row.ratioInterval.confidence * 100)} %)`,
     ...(cpu ? [row.cpuMsPerStep!.toFixed(1), `${row.cpuRatio!.toFixed(3)}×`] : []),
     row.kernels.toFixed(0),
     ...(gpu ? [row.dispatches?.toFixed(0) ?? ''] : []),

@@ -16,7 +16,7 @@ describeBackends('stack bench (smoke)', await testBackends(), (backend) => {
     expect(table.rows.map((row) => row.name)).toEqual(modelTable.map((variant) => variant.name));
     expect(table.rows[0]!.ratio).toBe(1);
     expect(table.rows[0]!.cpuRatio).toBe(1);
-    expect(table.rows[0]!.ratioQuartiles).toEqual([1, 1]);
+    expect(table.rows[0]!.ratioInterval).toMatchObject({ low: 1, high: 1 });
     for (const row of table.rows) {
       expect(row.msPerStep).toBeGreaterThan(0);
       expect(Number.isFinite(row.cpuRatio)).toBe(true);
@@ -27,7 +27,8 @@ describeBackends('stack bench (smoke)', await testBackends(), (backend) => {
     const text = formatTable(table);
     expect(text.split('\n')[0]).toBe(`2×8 ReLU MLP, batch 4 [${backend}]`);
     expect(text).toContain('| × bare (CPU) |');
-    expect(text).toContain('| middle half of rounds |');
+    expect(text).toContain('| interval (confidence) |');
+    expect(text).toContain(' 1.000–1.000 (0 %) |');
     expect(text.split('\n').filter((line) => line.startsWith('| full stack'))).toHaveLength(2);
   });
 });

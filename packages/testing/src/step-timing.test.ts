@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { compareStepTimes, type StepVariant } from './step-timing.js';
+import { compareStepTimes, medianInterval, type StepVariant } from './step-timing.js';
 
 // compareStepTimes is checked on a fake clock: each step moves `performance.now()` by the time the
-// test says it took, so ratios and quartiles are exact, and the order in which steps and readbacks
+// test says it took, so ratios and intervals are exact, and the order in which steps and readbacks
 // happen is recorded.
 describe('compareStepTimes', () => {
   let clock = 0;
@@ -52,7 +52,7 @@ describe('compareStepTimes', () => {
     expect(log).toEqual(blocks.flatMap((name) => [name, `read ${name}`]));
   });
 
-  it.each([false, true])('pairs ratios by round and reports their median and quartiles (bracket: %s)', async (bracket) => {
+  it.each([false, true])('pairs ratios by round and reports their median and its interval (bracket: %s)', async (bracket) => {
     useFakeClock();
     const log: string[] = [];
     const stepsPerRound = 2;
@@ -65,13 +65,14 @@ describe('compareStepTimes', () => {
     });
     const [bare, stack] = await compareStepTimes([baseline, other], { rounds: 4, stepsPerRound, warmupRounds: 1, bracket });
     expect(bare!.ratio).toBe(1);
-    expect(bare!.ratioQuartiles).toEqual([1, 1]);
+    expect(bare!.ratioInterval).toMatchObject({ low: 1, high: 1 });
     expect(bare!.msPerStep).toBe(10);
-    // Per-round ratios 1.1, 1.3, 1.2, 1.5: median 1.25; quartiles at ranks 0.75 and 2.25 of the
-    // sorted list (linear between ranks, like numpy's default).
+    // Per-round ratios 1.1, 1.3, 1.2, 1.5: median 1.25; with four rounds the interval is their
+    // whole range, at 1 − 2/2⁴ = 87.5 %.
     expect(stack!.ratio).toBeCloseTo(1.25, 12);
-    expect(stack!.ratioQuartiles[0]).toBeCloseTo(1.175, 12);
-    expect(stack!.ratioQuartiles[1]).toBeCloseTo(1.35, 12);
+    expect(stack!.ratioInterval.low).toBeCloseTo(1.1, 12);
+    expect(stack!.ratioInterval.high).toBeCloseTo(1.5, 12);
+    expect(stack!.ratioInterval.confidence).toBe(0.875);
     expect(stack!.msPerStep).toBeCloseTo(12.5, 12);
   });
 
@@ -88,6 +89,29 @@ describe('compareStepTimes', () => {
     // where the round's mean baseline (12) would give 0.917 and 1.083.
     expect(a!.ratio).toBeCloseTo(1, 12);
     expect(b!.ratio).toBeCloseTo(1, 12);
+  });
+
+  it('gives a median interval from order statistics at the binomial confidence', () => {
+    // Coverage of [x₍ₖ₎, x₍ₙ₊₁₋ₖ₎] is 1 − 2·P(B ≤ k − 1), B ~ Binomial(n, ½), computed here by hand;
+    // the ranks for 95 % (n = 9: 2nd/8th, 12: 3rd/10th, 15: 4th/12th) are those of the published
+    // tables of the median's confidence interval.
+    const ranks = (n: number) => Array.from({ length: n }, (_, i) => n - i); // n … 1, unsorted on purpose
+    const cases: [n: number, low: number, high: number, confidence: number][] = [
+      [1, 1, 1, 0],
+      [5, 1, 5, 1 - 2 / 32],
+      [8, 1, 8, 1 - 2 / 256],
+      [9, 2, 8, 1 - (2 * (1 + 9)) / 512],
+      [12, 3, 10, 1 - (2 * (1 + 12 + 66)) / 4096],
+      [15, 4, 12, 1 - (2 * (1 + 15 + 105 + 455)) / 32768],
+    ];
+    for (const [n, low, high, confidence] of cases) {
+      const interval = medianInterval(ranks(n));
+      expect(interval, `n = ${n}`).toMatchObject({ low, high });
+      expect(interval.confidence, `n = ${n}`).toBeCloseTo(confidence, 12);
+    }
+    // A lower confidence narrows the interval: n = 12 at 80 % gives the 4th and 9th (85.4 %).
+    expect(medianInterval(ranks(12), 0.8)).toMatchObject({ low: 4, high: 9 });
+    expect(medianInterval(ranks(12), 0.8).confidence).toBeCloseTo(1 - (2 * (1 + 12 + 66 + 220)) / 4096, 12);
   });
 
   it('rejects an empty list of variants', async () => {
