@@ -99,7 +99,8 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
   const eps = requireNonNegative(where, 'eps', opts.eps ?? 1e-3);
   const isExcluded = selectorFor(opts.exclude);
   let clippedFor: readonly ParamInfo[] | undefined;
-  let included: boolean[] = [];
+  /** The ratio limit per parameter: `clipping`, or +Infinity for a parameter left unclipped (all `clipping` when none is). */
+  let limits: number | number[] = clipping;
   let units: number[] = [];
 
   return {
@@ -107,7 +108,8 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
     transformGradients(grads, ctx) {
       if (clippedFor !== ctx.params) {
         clippedFor = ctx.params;
-        included = ctx.params.map((param) => ctx.variables.has(param.name) && !isExcluded(param, ctx.params));
+        const included = ctx.params.map((param) => ctx.variables.has(param.name) && !isExcluded(param, ctx.params));
+        limits = included.every(Boolean) ? clipping : included.map((clipped) => (clipped ? clipping : Infinity));
         units = [...ctx.reductions.layout.units];
       }
       // Every unit of every parameter at once, as [parameters, units] matrices: the gradients'
@@ -116,9 +118,11 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
       // scaling that core fuses with the others into a single pass per gradient.
       const { reductions } = ctx;
       const gradNorm = tf.sqrt(reductions.unitSquaredNorms(grads));
-      const maxNorm = tf.mul(tf.maximum(tf.sqrt(reductions.unitSquaredNorms(reductions.weights())), eps), clipping);
-      const clippable = tf.tensor2d(included, [included.length, 1], 'bool');
-      const unitClipped = tf.logicalAnd(tf.greater(gradNorm, maxNorm), clippable);
+      // An unclipped parameter's limit is +Infinity (or NaN, for a zero weight with eps 0), which
+      // no norm exceeds — cheaper than masking the comparison (a logical-and cost ~1.3 ms a step on wasm).
+      const limit = typeof limits === 'number' ? limits : tf.tensor2d(limits, [limits.length, 1]);
+      const maxNorm = tf.mul(tf.maximum(tf.sqrt(reductions.unitSquaredNorms(reductions.weights())), eps), limit);
+      const unitClipped = tf.greater(gradNorm, maxNorm);
       const factor = tf.where(unitClipped, tf.div(maxNorm, tf.maximum(gradNorm, DIVISION_GUARD)), tf.onesLike(gradNorm));
       const result = ctx.scaleGradients(grads, factor);
       if (ctx.reporting) {

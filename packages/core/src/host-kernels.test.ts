@@ -3,7 +3,7 @@ import { describeBackends, expectClose } from '@gs/testing';
 import { expect, it } from 'vitest';
 import { useHostKernels } from './host-kernels.js';
 import { SCALE_GRADIENTS, SELECT_MANY, UNIT_SQUARED_NORMS } from './kernel-names.js';
-import { unitSums } from './test-utils.js';
+import { unitSums, unitsOf } from './test-utils.js';
 
 // The JavaScript kernels of the host-memory backends, against sums done by hand in double
 // precision, on shapes that exercise every loop (rows a multiple of four or eight or not, one unit — a
@@ -11,7 +11,6 @@ import { unitSums } from './test-utils.js';
 const SHAPES = [[7, 5], [8], [13], [3, 2, 5], [], [0, 4], [9, 1], [12, 1], [19, 3]];
 const data = (shape: number[], seed: number) =>
   Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7 + seed) * (1 + (i % 3)));
-const unitsOf = (shape: number[]) => (shape.length >= 2 ? shape[shape.length - 1]! : 1);
 
 describeBackends('host kernels', ['cpu', 'wasm'], () => {
   it('are registered for the host-memory backends', () => {

@@ -17,9 +17,12 @@ export function values(shape: number[], offset: number): number[] {
   return Array.from({ length: size }, (_, i) => ((i * 7 + offset) % 11) - 5 + 0.25 * offset);
 }
 
+/** Output units of a tensor shaped `shape`: its last axis (one for rank ≤ 1). */
+export const unitsOf = (shape: number[]) => (shape.length >= 2 ? shape[shape.length - 1]! : 1);
+
 /** By-hand unit sums: Σ over every axis but the last (the whole tensor for rank ≤ 1). */
 export function unitSums(shape: number[], data: number[]): number[] {
-  const units = shape.length >= 2 ? shape[shape.length - 1]! : 1;
+  const units = unitsOf(shape);
   const sums = new Array<number>(units).fill(0);
   data.forEach((x, i) => (sums[i % units]! += x * x));
   return sums;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeBackends, expectClose, testBackends } from '@gs/testing';
 import { expect, it } from 'vitest';
 import { SCALE_GRADIENTS, UNIT_SQUARED_NORMS } from './kernel-names.js';
-import { unitSums } from './test-utils.js';
+import { unitSums, unitsOf } from './test-utils.js';
 import { scaleInPlace, useWebGPUKernels } from './webgpu-kernels.js';
 
 // The WebGPU kernels read a tensor four floats at a time when its units come in fours (or it has
@@ -12,7 +12,6 @@ import { scaleInPlace, useWebGPUKernels } from './webgpu-kernels.js';
 // [13], [], [9, 1], [500, 9]). References: sums in double precision; products exactly
 // `Math.fround(g · f)`, as one f32 multiply gives.
 const SHAPES = [[6, 8], [7, 5], [8], [3, 2, 4], [13], [], [12, 1], [9, 1], [200, 20], [500, 9]];
-const unitsOf = (shape: number[]) => (shape.length >= 2 ? shape[shape.length - 1]! : 1);
 const WIDTH = Math.max(...SHAPES.map(unitsOf));
 const data = (shape: number[], seed: number) =>
   Array.from({ length: tf.util.sizeFromShape(shape) }, (_, i) => Math.fround(Math.sin(i * 1.7 + seed) * (1 + (i % 3))));
