@@ -3,7 +3,7 @@ import { compareStepTimes, countKernelLaunches, type MedianInterval } from '@gs/
 import type { BenchModelSpec } from './models.js';
 import type { OptimizerVariant } from './stack-variants.js';
 
-/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, each between two runs of the baseline. */
+/** How long to time: `rounds` rounds of `stepsPerRound` steps of every variant, each between two baseline runs. */
 export interface BenchTiming {
   /** Timed rounds (the median is reported). Default 7. */
   rounds?: number;
@@ -40,8 +40,9 @@ export interface BenchTable {
 }
 
 /**
- * Times the variants on one model, interleaved with the baseline between every two of them and each
- * compared with the baseline runs on either side, so drifts of a shared machine's speed cancel, and counts kernel launches per step for each (deterministic, so it shows where time
+ * Times the variants on one model, interleaved with the baseline between every two of them and
+ * each compared with the baseline runs on either side (so drifts of a shared machine's speed
+ * cancel), and counts kernel launches per step for each (deterministic, so it shows where time
  * goes even when timings are noisy). The first variant is the baseline of the ratios.
  */
 export async function benchVariants(

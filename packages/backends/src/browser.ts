@@ -6,7 +6,6 @@ import {
   type SetupBackendOptions,
   chooseBackend,
 } from './backend-choice.js';
-
 import { withAllStorageBuffers } from './all-storage-buffers.js';
 
 export * from './backend-choice.js';

@@ -99,7 +99,7 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
   const eps = requireNonNegative(where, 'eps', opts.eps ?? 1e-3);
   const isExcluded = selectorFor(opts.exclude);
   let clippedFor: readonly ParamInfo[] | undefined;
-  /** The ratio limit per parameter: `clipping`, or +Infinity for a parameter left unclipped (all `clipping` when none is). */
+  /** The ratio limit per parameter: `clipping`, or +Infinity for one left unclipped (one number when none is). */
   let limits: number | number[] = clipping;
   let units: number[] = [];
 
@@ -119,7 +119,8 @@ export function adaptiveClip(options: AdaptiveClipOptions = {}): StabilityPlugin
       const { reductions } = ctx;
       const gradNorm = tf.sqrt(reductions.unitSquaredNorms(grads));
       // An unclipped parameter's limit is +Infinity (or NaN, for a zero weight with eps 0), which
-      // no norm exceeds — cheaper than masking the comparison (a logical-and cost ~1.3 ms a step on wasm).
+      // no norm exceeds: cheaper than masking the comparison (a logical-and over every unit cost
+      // ~1.3 ms a step on wasm).
       const limit = typeof limits === 'number' ? limits : tf.tensor2d(limits, [limits.length, 1]);
       const maxNorm = tf.mul(tf.maximum(tf.sqrt(reductions.unitSquaredNorms(reductions.weights())), eps), limit);
       const unitClipped = tf.greater(gradNorm, maxNorm);

@@ -65,7 +65,10 @@ function cpuMilliseconds(): number | undefined {
   return usage ? (usage.user + usage.system) / 1000 : undefined;
 }
 
-/** Runs `steps` steps of `variant`, then reads the last result back so queued GPU work is counted; returns wall and CPU ms (CPU where measured, else NaN). */
+/**
+ * Runs `steps` steps of `variant`, then reads the last result back so queued GPU work is counted;
+ * returns the wall and CPU milliseconds (CPU where measured, else NaN).
+ */
 async function timeSteps(variant: StepVariant, steps: number): Promise<{ wall: number; cpu: number }> {
   const start = performance.now();
   const cpuStart = cpuMilliseconds();
@@ -185,6 +188,7 @@ export function printStepTimes(title: string, timings: readonly StepTiming[]): v
   for (const t of timings) {
     const cpu = t.cpuMsPerStep !== undefined ? `  ${t.cpuMsPerStep.toFixed(2).padStart(9)} CPU ms/step  ${t.cpuRatio!.toFixed(3)}×` : '';
     const { low, high, confidence } = t.ratioInterval;
-    console.log(`  ${t.name.padEnd(width)}  ${t.msPerStep.toFixed(2).padStart(9)} ms/step  ${t.ratio.toFixed(3)}× (${Math.round(confidence * 100)} % ${low.toFixed(3)}–${high.toFixed(3)})${cpu}`);
+    const interval = `(${Math.round(confidence * 100)} % ${low.toFixed(3)}–${high.toFixed(3)})`;
+    console.log(`  ${t.name.padEnd(width)}  ${t.msPerStep.toFixed(2).padStart(9)} ms/step  ${t.ratio.toFixed(3)}× ${interval}${cpu}`);
   }
 }
