@@ -258,9 +258,10 @@ function scaleReadOf(size: number, units: number): ScaleRead {
   return { lanes: size % 4 === 0 && (units === 1 || units % 4 === 0) ? 4 : 1, oneFactor: units === 1 };
 }
 
-/** The lanes of the largest of a dispatch's gradients (whose size sets the dispatch's workgroups). */
-function lanesOfLargest(reads: readonly ScaleRead[], sizes: readonly number[]): 1 | 4 {
-  return reads[sizes.indexOf(Math.max(...sizes))]!.lanes;
+/** Workgroups of a scaling pass over gradients of `sizes` read as `reads`: set by the largest gradient and its read. */
+function scalingWorkgroups(backend: RawWebGPUBackend, reads: readonly ScaleRead[], sizes: readonly number[]): [number, number] {
+  const largest = sizes.indexOf(Math.max(...sizes));
+  return stridedWorkgroups(backend, sizes[largest]!, reads[largest]!.lanes);
 }
 
 /** Shader-key part naming the reads of a dispatch's gradients, e.g. `4u4p1p`. */
@@ -369,7 +370,7 @@ function scaleGradients({
   const raw = rawBackend(backend)!;
   const perDispatch = Math.floor((raw.device.limits.maxStorageBuffersPerShaderStage - 2) / 2);
   const items = attrs.offsets.map((offset, i) => ({ x: inputs[`x${i}`]!, offset, units: attrs.units[i]! }));
-  return dispatchInGroups(raw, items, perDispatch, (item) => item.x.shape, (group, outputs, size) => {
+  return dispatchInGroups(raw, items, perDispatch, (item) => item.x.shape, (group, outputs) => {
     const reads = group.map((item) => scaleReadOf(sizeOf(item.x), item.units));
     recordDispatch(
       raw,
@@ -377,7 +378,7 @@ function scaleGradients({
       () => scaleGradientsSource(reads),
       [...outputs, ...group.map((item) => flat(item.x)), flat(inputs['factors']!), flat(inputs['zero']!)],
       group.flatMap((item) => [sizeOf(item.x), item.offset, item.units]),
-      stridedWorkgroups(raw, size, lanesOfLargest(reads, group.map((item) => sizeOf(item.x)))),
+      scalingWorkgroups(raw, reads, group.map((item) => sizeOf(item.x))),
     );
   });
 }
@@ -424,9 +425,10 @@ fn main(@builtin(global_invocation_id) gid : vec3<u32>, @builtin(num_workgroups)
  * `variable ← condition ? before : variable` for every variable, in place on WebGPU: the
  * variables' data (made by this step's update, owned by nothing else) is overwritten with the
  * values from `before` only when `condition` holds, as many variables per dispatch as the
- * device's storage buffers allow; on other steps the dispatches do no work. Returns false, doing nothing, when that cannot be done safely (another
- * backend, a variable whose data something else shares or that the update left unchanged, a dtype
- * other than float32); the caller then selects into new tensors.
+ * device's storage buffers allow; on other steps the dispatches do no work. Returns false, doing
+ * nothing, when that cannot be done safely (another backend, a variable whose data something
+ * else shares or that the update left unchanged, a dtype other than float32); the caller then
+ * selects into new tensors.
  */
 export function restoreInPlace(condition: tf.Tensor, variables: readonly tf.Variable[], before: readonly tf.Tensor[]): boolean {
   if (!useWebGPUKernels()) return false;
@@ -529,7 +531,7 @@ export function scaleInPlace(items: readonly InPlaceScaling[], factors: tf.Tenso
         () => scaleInPlaceSource(reads),
         [...group.map((item) => info(item.tensor)), info(factorTensor), info(zeroTensor)],
         [...group.flatMap((item) => [item.tensor.size, item.offset, item.units]), factors ? 1 : 0],
-        stridedWorkgroups(raw, Math.max(...sizes), lanesOfLargest(reads, sizes)),
+        scalingWorkgroups(raw, reads, sizes),
       );
     }
   });
